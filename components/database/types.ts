@@ -1,0 +1,25 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** One database with its own login. The password is a Pulumi secret. */
+export interface DatabaseLogin {
+  readonly database: string;
+  readonly user: string;
+  readonly password: pulumi.Output<string>;
+}
+
+/** libpq's sslmode: what a client must insist on to reach this server. */
+export type SslMode = "disable" | "require" | "verify-ca" | "verify-full";
+
+/**
+ * What every database kind gives the estate: one PostgreSQL server holding the
+ * hub's database and the `explore` database that notebook users query.
+ */
+export interface PostgresServer {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly sslMode: SslMode;
+  readonly hub: DatabaseLogin;
+  readonly explore: DatabaseLogin;
+  /** Resources that must exist before a client connects (users, databases, firewalls). */
+  readonly readyResources: pulumi.Resource[];
+}

@@ -1,0 +1,16 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * How the hub is reached from outside: the proxy's address and name, and what the
+ * release must wait for so that letsencrypt finds the name resolving.
+ */
+export interface HubEndpoint {
+  /** The public host name, when the tenant has one; https with letsencrypt follows from it. */
+  readonly hostname?: string;
+  /** A reserved address for the proxy's LoadBalancer service (`proxy.service.loadBalancerIP`). */
+  readonly loadBalancerIp?: pulumi.Output<string>;
+  /** Annotations the proxy's LoadBalancer service needs (a cloud load balancer to adopt, for example). */
+  readonly proxyServiceAnnotations?: pulumi.Output<Record<string, string>>;
+  /** The address and the DNS records: the hub release depends on them. */
+  readonly readyResources: pulumi.Resource[];
+}

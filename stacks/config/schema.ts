@@ -1,0 +1,567 @@
+/**
+ * The whole stack configuration, under the `hubfleet:` namespace, as one zod schema.
+ *
+ * Every default lives here and nowhere else. Components never read config: they
+ * take the typed, defaulted values this schema produces. Settings specific to one
+ * cloud sit in their own sub-object (`cluster.gke`, `cluster.doks`, ...), so that
+ * switching `cluster.kind` leaves the rest of a tenant's config as it is.
+ */
+import { z } from "zod";
+import { ConfigSecret, isConfigSecret } from "./secret";
+
+// ---------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS label (RFC 1123, starting with a letter) of at most `max` characters. */
+export const dnsLabel = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', starting with a letter and not ending with '-'");
+
+const hostname = z
+  .string()
+  .max(253)
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a fully qualified lowercase host name such as hub.example.org",
+  );
+
+const email = z.email("must be an e-mail address such as ops@example.org");
+
+/** A secret: accepted only as a secure config value, never as plain text. */
+export const secret = () =>
+  z.custom<ConfigSecret>(isConfigSecret, {
+    message:
+      "is plain text, but this setting is a secret; store it with `pulumi config set --secret --path '<key path>' <value>`",
+  });
+
+/** A Kubernetes quantity for storage, such as 10Gi. */
+const storageQuantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/, "must be a Kubernetes quantity with a binary suffix, such as 512Mi or 10Gi");
+
+/** Memory as KubeSpawner reads it: a number with K, M, G or T. */
+const memory = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?[KMGT]$/, "must be a size with a K, M, G or T suffix, such as 512M or 2G");
+
+const cpu = z.number().positive("must be a positive number of cores, such as 0.5 or 2").max(256);
+
+const nodeCount = (max: number) => z.number().int("must be a whole number").min(0).max(max);
+
+/** A container image reference with an explicit, pinned tag. */
+const image = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?([._/-][a-z0-9]+)*$/, "must be an image name such as quay.io/jupyter/scipy-notebook"),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag")
+    .refine((tag) => tag !== "latest", "must be pinned: 'latest' changes under a running hub; name a version or date tag"),
+});
+
+const userList = z.array(z.string().min(1)).default([]);
+
+// ---------------------------------------------------------------------------
+// Tenant, clouds
+// ---------------------------------------------------------------------------
+
+const tenant = z.strictObject({
+  /** Namespace, Helm release and resource-name prefix. */
+  name: dnsLabel(24),
+  /**
+   * production: stateful resources are protected and kept (deletion protection,
+   * no force-destroy). disposable: `pulumi destroy` removes everything.
+   */
+  protection: z.enum(["production", "disposable"]).default("production"),
+  /** Extra labels (GCP) and tags (AWS, DigitalOcean) on every cloud resource. */
+  labels: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "label keys must be lowercase, start with a letter, at most 63 characters"),
+      z.string().regex(/^[a-z0-9_-]{0,63}$/, "label values must be lowercase letters, digits, '_' or '-', at most 63 characters"),
+    )
+    .default({}),
+});
+
+const gcp = z.strictObject({
+  project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id"),
+  region: z.string().regex(/^[a-z]+-[a-z]+[0-9]$/, "must be a GCP region such as europe-west1"),
+});
+
+const aws = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, "must be an AWS region such as eu-west-1"),
+});
+
+const digitalocean = z.strictObject({
+  region: z.string().regex(/^[a-z]{3}[0-9]$/, "must be a DigitalOcean region slug such as blr1 or fra1"),
+});
+
+// ---------------------------------------------------------------------------
+// Cluster
+// ---------------------------------------------------------------------------
+
+const pool = (defaults: { min: number; max: number }) =>
+  z
+    .strictObject({
+      minNodes: nodeCount(100).default(defaults.min),
+      maxNodes: nodeCount(1000).min(1, "must be at least 1").default(defaults.max),
+    })
+    .default({ minNodes: defaults.min, maxNodes: defaults.max })
+    .refine((p) => p.minNodes <= p.maxNodes, { message: "minNodes must not exceed maxNodes" });
+
+const gkeCluster = z.strictObject({
+  /** A zone makes a zonal cluster (one control plane, cheaper); without one the cluster is regional. */
+  zone: z.string().regex(/^[a-z]+-[a-z]+[0-9]-[a-z]$/, "must be a GCP zone such as europe-west1-b").optional(),
+  releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+  systemMachineType: z.string().min(1).default("e2-standard-2"),
+  userMachineType: z.string().min(1).default("e2-highmem-2"),
+  diskSizeGb: z.number().int().min(20).max(2000).default(50),
+  /** Nodes without public IPs; egress through Cloud NAT (an extra hourly cost). */
+  privateNodes: z.boolean().default(false),
+  /** Networks allowed to reach the control plane; empty means any (credentials still required). */
+  authorizedNetworks: z.array(z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, "must be an IPv4 CIDR")).default([]),
+  gpu: z
+    .strictObject({
+      acceleratorType: z.string().min(1).default("nvidia-tesla-t4"),
+      acceleratorCount: z.number().int().min(1).max(8).default(1),
+      machineType: z.string().min(1).default("n1-standard-4"),
+      maxNodes: nodeCount(100).min(1).default(2),
+    })
+    .optional(),
+});
+
+const doksCluster = z.strictObject({
+  /** A DOKS version prefix such as 1.33; the newest patch of it is used. */
+  version: z.string().regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.33").default("1.33"),
+  /** PipalHub's presets (small, medium, large), bigger workshop presets, or any DigitalOcean size slug. */
+  systemSize: z.string().min(1).default("medium"),
+  userSize: z.string().min(1).default("large"),
+  maintenance: z
+    .strictObject({
+      day: z.enum(["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]).default("sunday"),
+      startTime: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "must be HH:MM in UTC").default("03:00"),
+    })
+    .default({ day: "sunday", startTime: "03:00" }),
+});
+
+const localCluster = z.strictObject({
+  /** The kubeconfig context; the current context when unset. */
+  context: z.string().min(1).optional(),
+  /** Storage class for volumes; the cluster's default when unset. */
+  storageClass: z.string().min(1).optional(),
+});
+
+const sharedCluster = z.strictObject({
+  /** The cluster stack, as `<org>/<project>/<stack>` or a stack name in the same project. */
+  stack: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "must be a stack name such as organization/hubfleet/habari-cluster"),
+  /** Give this tenant its own tainted user pool in the shared cluster. */
+  ownUserPool: z.boolean().default(false),
+});
+
+export const clusterKinds = ["local", "gke", "doks", "shared"] as const;
+
+const cluster = z.strictObject({
+  kind: z.enum(clusterKinds),
+  systemPool: pool({ min: 1, max: 3 }),
+  /** From zero, so that an idle tenant pays for no user node. */
+  userPool: pool({ min: 0, max: 10 }),
+  gke: gkeCluster.default(gkeCluster.parse({})),
+  doks: doksCluster.default(doksCluster.parse({})),
+  local: localCluster.default({}),
+  shared: sharedCluster.optional(),
+});
+
+// ---------------------------------------------------------------------------
+// Database, storage, endpoint
+// ---------------------------------------------------------------------------
+
+export const databaseKinds = ["incluster", "cloudsql", "digitalocean"] as const;
+
+const cloudsqlDatabase = z.strictObject({
+  version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17"]).default("POSTGRES_16"),
+  tier: z.string().regex(/^db-/, "must be a Cloud SQL tier such as db-g1-small or db-custom-1-3840").default("db-g1-small"),
+  diskSizeGb: z.number().int().min(10).max(65536).default(10),
+  highAvailability: z.boolean().default(false),
+});
+
+const digitaloceanDatabase = z.strictObject({
+  version: z.enum(["15", "16", "17"]).default("16"),
+  size: z.string().regex(/^db-/, "must be a database size slug such as db-s-1vcpu-1gb").default("db-s-1vcpu-1gb"),
+  nodeCount: z.number().int().min(1).max(3).default(1),
+});
+
+const inclusterDatabase = z.strictObject({
+  image: image.default({ name: "docker.io/library/postgres", tag: "16.10" }),
+  storage: storageQuantity.default("2Gi"),
+});
+
+const database = z.strictObject({
+  /** Defaults by cluster kind: local → incluster, gke and shared → cloudsql, doks → digitalocean. */
+  kind: z.enum(databaseKinds).optional(),
+  cloudsql: cloudsqlDatabase.default(cloudsqlDatabase.parse({})),
+  digitalocean: digitaloceanDatabase.default(digitaloceanDatabase.parse({})),
+  incluster: inclusterDatabase.default(inclusterDatabase.parse({})),
+});
+
+export const storageKinds = ["none", "minio", "s3"] as const;
+
+const s3Storage = z.strictObject({
+  /**
+   * The bucket readable by every tenant. `create: true` makes this stack own it;
+   * otherwise name the stack that owns it.
+   */
+  publicBucket: z
+    .union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })])
+    .default({ create: true }),
+  /** Defaults: webIdentity where the cluster publishes an issuer (GKE), accessKey elsewhere. */
+  credentials: z.enum(["accessKey", "webIdentity"]).optional(),
+  noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
+  /** Bucket names are global: a prefix (an organization's) keeps them unique. */
+  bucketPrefix: dnsLabel(20).default("hubfleet"),
+});
+
+const minioStorage = z.strictObject({
+  image: image.default({ name: "quay.io/minio/minio", tag: "RELEASE.2025-09-07T16-13-09Z" }),
+  clientImage: image.default({ name: "quay.io/minio/mc", tag: "RELEASE.2025-08-13T08-35-41Z" }),
+  storage: storageQuantity.default("5Gi"),
+});
+
+const storage = z.strictObject({
+  /** Defaults: local → minio; elsewhere none unless set. */
+  kind: z.enum(storageKinds).optional(),
+  s3: s3Storage.default(s3Storage.parse({})),
+  minio: minioStorage.default(minioStorage.parse({})),
+});
+
+const endpoint = z.strictObject({
+  /** The hub's public name. With it the proxy serves https with a letsencrypt certificate. */
+  hostname: hostname.optional(),
+  letsencryptEmail: email.optional(),
+  /** The Cloud DNS managed zone (its name, not its domain) that holds `hostname` (GKE tenants). */
+  gcpManagedZone: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a Cloud DNS managed zone name").optional(),
+  /** The DigitalOcean domain that holds `hostname` (DOKS tenants), such as pipalhub.org. */
+  digitaloceanDomain: hostname.optional(),
+});
+
+// ---------------------------------------------------------------------------
+// Hub
+// ---------------------------------------------------------------------------
+
+export const authKinds = ["github", "google", "gitlab", "generic", "dummy", "workshop"] as const;
+
+const oauthClient = {
+  clientId: z.string().min(1),
+  clientSecret: secret(),
+};
+
+const auth = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("github"),
+    ...oauthClient,
+    admins: userList,
+    allowedUsers: userList,
+    /** Organizations (`org`) or teams (`org:team`) whose members may log in. */
+    allowedOrganizations: z.array(z.string().regex(/^[A-Za-z0-9-]+(:[A-Za-z0-9_.-]+)?$/, "must be `org` or `org:team`")).default([]),
+  }),
+  z.strictObject({
+    kind: z.literal("google"),
+    ...oauthClient,
+    admins: userList,
+    allowedUsers: userList,
+    /** Google Workspace domains whose accounts may log in. */
+    hostedDomains: z.array(hostname).default([]),
+  }),
+  z.strictObject({
+    kind: z.literal("gitlab"),
+    ...oauthClient,
+    admins: userList,
+    allowedUsers: userList,
+    url: z.url().default("https://gitlab.com"),
+    allowedGroups: z.array(z.string().min(1)).default([]),
+  }),
+  z.strictObject({
+    kind: z.literal("generic"),
+    ...oauthClient,
+    admins: userList,
+    allowedUsers: userList,
+    loginService: z.string().min(1).default("single sign-on"),
+    authorizeUrl: z.url(),
+    tokenUrl: z.url(),
+    userdataUrl: z.url(),
+    usernameClaim: z.string().min(1).default("preferred_username"),
+    scopes: z.array(z.string().min(1)).default(["openid", "profile", "email"]),
+    /** Let every account the provider authenticates log in. */
+    allowAll: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal("dummy"),
+    admins: userList,
+    allowedUsers: userList,
+    /** One shared password for every user; local stacks only. */
+    password: secret().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("workshop"),
+    /** Instructors: admins of the hub. They must be participants too. */
+    admins: userList,
+    allowedUsers: userList,
+    /** username → password, each a secure value: `pulumi config set --secret --path 'hubfleet:hub.auth.participants.alice' …`. */
+    participants: z.record(z.string().regex(/^[a-z][a-z0-9_.-]{0,31}$/, "usernames must be lowercase, start with a letter, at most 32 characters"), secret()).default({}),
+  }),
+]);
+
+const profile = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(""),
+  default: z.boolean().default(false),
+  image: image.optional(),
+  cpu: z.strictObject({ guarantee: cpu, limit: cpu }).optional(),
+  memory: z.strictObject({ guarantee: memory, limit: memory }).optional(),
+  /** GPUs per user server; the server goes to the GPU pool. */
+  gpus: z.number().int().min(1).max(8).optional(),
+});
+
+const singleuser = z.strictObject({
+  image: image.default({ name: "quay.io/jupyter/scipy-notebook", tag: "2025-10-20" }),
+  cpu: z.strictObject({ guarantee: cpu.default(0.5), limit: cpu.default(2) }).default({ guarantee: 0.5, limit: 2 }),
+  memory: z.strictObject({ guarantee: memory.default("1G"), limit: memory.default("2G") }).default({ guarantee: "1G", limit: "2G" }),
+  defaultUrl: z.string().startsWith("/", "must be a path such as /lab").default("/lab"),
+  storage: storageQuantity.default("10Gi"),
+  /** Plain (non-secret) environment for notebook servers. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string()).default({}),
+  profiles: z.array(profile).default([]),
+  /** JupyterLab's autosave interval for every user, in seconds. */
+  autosaveSeconds: z.number().int().min(1).max(3600).optional(),
+});
+
+const culling = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Seconds of inactivity before a server is stopped. */
+  timeout: z.number().int().min(60).default(3600),
+  /** Seconds between checks. */
+  every: z.number().int().min(10).default(600),
+  /** Seconds after which a server is stopped even if active; 0 is never. */
+  maxAge: z.number().int().min(0).default(0),
+});
+
+const hubScheduling = z.strictObject({
+  userScheduler: z.boolean().default(true),
+  podPriority: z.boolean().default(true),
+  /** Placeholder pods holding room for this many users, so that they start without waiting for a node. */
+  userPlaceholders: z.number().int().min(0).max(500).default(0),
+});
+
+const hub = z.strictObject({
+  auth,
+  singleuser: singleuser.default(singleuser.parse({})),
+  culling: culling.default(culling.parse({})),
+  scheduling: hubScheduling.default(hubScheduling.parse({})),
+});
+
+// ---------------------------------------------------------------------------
+// The stack
+// ---------------------------------------------------------------------------
+
+export const stackRoles = ["tenant", "sharedCluster"] as const;
+
+export const stackConfigSchema = z
+  .strictObject({
+    /** tenant: a whole estate. sharedCluster: only a cluster that tenant stacks reference. */
+    role: z.enum(stackRoles).default("tenant"),
+    tenant,
+    cluster,
+    database: database.default(database.parse({})),
+    storage: storage.default(storage.parse({})),
+    endpoint: endpoint.default({}),
+    hub: hub.optional(),
+    gcp: gcp.optional(),
+    aws: aws.optional(),
+    digitalocean: digitalocean.optional(),
+  })
+  .superRefine((config, ctx) => {
+    for (const problem of crossFieldProblems(config)) ctx.addIssue({ code: "custom", ...problem });
+  });
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+type ParsedShape = z.output<typeof stackConfigSchema>;
+
+export type TenantSettings = ParsedShape["tenant"];
+export type ClusterSettings = ParsedShape["cluster"];
+export type DatabaseSettings = ParsedShape["database"];
+export type StorageSettings = ParsedShape["storage"];
+export type EndpointSettings = ParsedShape["endpoint"];
+export type HubSettings = NonNullable<ParsedShape["hub"]>;
+export type AuthSettings = HubSettings["auth"];
+export type SingleuserSettings = HubSettings["singleuser"];
+export type ProfileSettings = SingleuserSettings["profiles"][number];
+export type GcpSettings = NonNullable<ParsedShape["gcp"]>;
+export type AwsSettings = NonNullable<ParsedShape["aws"]>;
+export type DigitalOceanSettings = NonNullable<ParsedShape["digitalocean"]>;
+export type ClusterKind = (typeof clusterKinds)[number];
+export type DatabaseKind = (typeof databaseKinds)[number];
+export type StorageKind = (typeof storageKinds)[number];
+
+/** The config after defaults, with the kinds that default by cluster resolved. */
+export type StackConfig = ParsedShape & {
+  database: DatabaseSettings & { kind: DatabaseKind };
+  storage: StorageSettings & { kind: StorageKind; s3: { credentials: "accessKey" | "webIdentity" } };
+};
+
+/** Database kind when none is set: what the cluster's cloud offers. */
+export function defaultDatabaseKind(clusterKind: ClusterKind): DatabaseKind {
+  switch (clusterKind) {
+    case "local":
+      return "incluster";
+    case "gke":
+    case "shared":
+      return "cloudsql";
+    case "doks":
+      return "digitalocean";
+  }
+}
+
+/** Storage kind when none is set: MinIO beside a local hub, nothing elsewhere until asked for. */
+export function defaultStorageKind(clusterKind: ClusterKind): StorageKind {
+  return clusterKind === "local" ? "minio" : "none";
+}
+
+/** S3 credentials when none are set: keyless where the cluster publishes an OIDC issuer. */
+export function defaultS3Credentials(clusterKind: ClusterKind): "accessKey" | "webIdentity" {
+  return clusterKind === "gke" || clusterKind === "shared" ? "webIdentity" : "accessKey";
+}
+
+interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Rules that span keys. Each names the key to change. */
+function crossFieldProblems(config: ParsedShape): Problem[] {
+  const problems: Problem[] = [];
+  const clusterKind = config.cluster.kind;
+  const databaseKind = config.database.kind ?? defaultDatabaseKind(clusterKind);
+  const storageKind = config.storage.kind ?? defaultStorageKind(clusterKind);
+
+  if ((clusterKind === "gke" || clusterKind === "shared") && !config.gcp) {
+    problems.push({ path: ["gcp"], message: `is required when cluster.kind is ${clusterKind}: set gcp.project and gcp.region` });
+  }
+  if (clusterKind === "doks" && !config.digitalocean) {
+    problems.push({ path: ["digitalocean"], message: "is required when cluster.kind is doks: set digitalocean.region" });
+  }
+  if (clusterKind === "shared" && !config.cluster.shared) {
+    problems.push({ path: ["cluster", "shared"], message: "is required when cluster.kind is shared: set cluster.shared.stack to the cluster stack" });
+  }
+
+  if (config.role === "sharedCluster") {
+    if (clusterKind !== "gke" && clusterKind !== "doks") {
+      problems.push({ path: ["cluster", "kind"], message: `is ${clusterKind}, but a sharedCluster stack builds a cluster: use gke or doks` });
+    }
+    if (config.hub) {
+      problems.push({ path: ["hub"], message: "is set, but a sharedCluster stack holds no hub; tenants reference it with cluster.kind: shared" });
+    }
+    return problems;
+  }
+
+  if (!config.hub) {
+    problems.push({ path: ["hub"], message: "is required for a tenant stack: set at least hub.auth" });
+  }
+
+  const databaseNeeds: Record<DatabaseKind, ClusterKind[]> = {
+    incluster: ["local", "gke", "doks", "shared"],
+    cloudsql: ["gke", "shared"],
+    digitalocean: ["doks"],
+  };
+  if (!databaseNeeds[databaseKind].includes(clusterKind)) {
+    problems.push({
+      path: ["database", "kind"],
+      message: `${databaseKind} needs a cluster of kind ${databaseNeeds[databaseKind].join(" or ")}, not ${clusterKind}`,
+    });
+  }
+  if (storageKind === "s3" && !config.aws) {
+    problems.push({ path: ["aws"], message: "is required when storage.kind is s3: set aws.region" });
+  }
+  if (storageKind === "s3" && (config.storage.s3.credentials ?? defaultS3Credentials(clusterKind)) === "webIdentity" && clusterKind !== "gke" && clusterKind !== "shared") {
+    problems.push({
+      path: ["storage", "s3", "credentials"],
+      message: `webIdentity needs a cluster that publishes its service-account issuer (gke); use accessKey with ${clusterKind}`,
+    });
+  }
+
+  const { hostname, letsencryptEmail } = config.endpoint;
+  if (hostname && !letsencryptEmail) {
+    problems.push({ path: ["endpoint", "letsencryptEmail"], message: "is required with endpoint.hostname: letsencrypt needs a contact address" });
+  }
+  if (letsencryptEmail && !hostname) {
+    problems.push({ path: ["endpoint", "hostname"], message: "is required with endpoint.letsencryptEmail: https needs a host name" });
+  }
+  if (config.endpoint.gcpManagedZone && clusterKind !== "gke" && clusterKind !== "shared") {
+    problems.push({ path: ["endpoint", "gcpManagedZone"], message: `is a Cloud DNS zone, used with gke or shared clusters, not ${clusterKind}` });
+  }
+  if (config.endpoint.digitaloceanDomain && clusterKind !== "doks") {
+    problems.push({ path: ["endpoint", "digitaloceanDomain"], message: `is a DigitalOcean domain, used with doks clusters, not ${clusterKind}` });
+  }
+  if (config.endpoint.digitaloceanDomain && hostname && !(hostname === config.endpoint.digitaloceanDomain || hostname.endsWith(`.${config.endpoint.digitaloceanDomain}`))) {
+    problems.push({ path: ["endpoint", "hostname"], message: `${hostname} is not inside endpoint.digitaloceanDomain ${config.endpoint.digitaloceanDomain}` });
+  }
+  if ((config.endpoint.gcpManagedZone || config.endpoint.digitaloceanDomain) && !hostname) {
+    problems.push({ path: ["endpoint", "hostname"], message: "is required when a DNS zone or domain is set: it is the record to create" });
+  }
+
+  const hubConfig = config.hub;
+  if (hubConfig) {
+    const auth = hubConfig.auth;
+    if (auth.kind === "dummy" && clusterKind !== "local") {
+      problems.push({
+        path: ["hub", "auth", "kind"],
+        message: `dummy lets anyone in and is allowed only on a local cluster, not ${clusterKind}; use github, google, gitlab, generic or workshop`,
+      });
+    }
+    if (auth.kind === "workshop") {
+      if (Object.keys(auth.participants).length === 0) {
+        problems.push({ path: ["hub", "auth", "participants"], message: "is empty: add participants with `pulumi config set --secret --path 'hubfleet:hub.auth.participants.<name>' <password>`" });
+      }
+      for (const admin of auth.admins) {
+        if (!(admin in auth.participants)) {
+          problems.push({ path: ["hub", "auth", "admins"], message: `names ${admin}, who is not among hub.auth.participants` });
+        }
+      }
+    }
+    const profiles = hubConfig.singleuser.profiles;
+    const defaults = profiles.filter((p) => p.default).length;
+    if (defaults > 1) {
+      problems.push({ path: ["hub", "singleuser", "profiles"], message: `marks ${defaults} profiles as default; at most one may be` });
+    }
+    profiles.forEach((p, index) => {
+      if (p.gpus !== undefined && !(clusterKind === "gke" && config.cluster.gke.gpu)) {
+        problems.push({
+          path: ["hub", "singleuser", "profiles", index, "gpus"],
+          message: "asks for GPUs, but the cluster has no GPU pool: use cluster.kind gke with cluster.gke.gpu",
+        });
+      }
+      for (const [limitsKey, limits] of [["cpu", p.cpu], ["memory", p.memory]] as const) {
+        if (limits && compareAmounts(limits.guarantee, limits.limit) > 0) {
+          problems.push({ path: ["hub", "singleuser", "profiles", index, limitsKey], message: "guarantee must not exceed limit" });
+        }
+      }
+    });
+    const { cpu: userCpu, memory: userMemory } = hubConfig.singleuser;
+    if (userCpu.guarantee > userCpu.limit) {
+      problems.push({ path: ["hub", "singleuser", "cpu"], message: "guarantee must not exceed limit" });
+    }
+    if (compareAmounts(userMemory.guarantee, userMemory.limit) > 0) {
+      problems.push({ path: ["hub", "singleuser", "memory"], message: "guarantee must not exceed limit" });
+    }
+  }
+  return problems;
+}
+
+const MEMORY_UNITS: Record<string, number> = { K: 1, M: 1024, G: 1024 ** 2, T: 1024 ** 3 };
+
+/** Compares two cpu counts or two K/M/G/T memory sizes. */
+function compareAmounts(a: number | string, b: number | string): number {
+  const toNumber = (v: number | string) =>
+    typeof v === "number" ? v : Number.parseFloat(v) * (MEMORY_UNITS[v.slice(-1)] ?? 1);
+  return toNumber(a) - toNumber(b);
+}
