@@ -19,6 +19,10 @@ const resproto = require("@pulumi/pulumi/proto/resource_pb") as {
     setId(id: string): void;
     setObject(object: structproto.Struct): void;
   };
+  ReadResourceResponse: new () => {
+    setUrn(urn: string): void;
+    setProperties(object: structproto.Struct): void;
+  };
 };
 
 export const SECRET = "[secret]";
@@ -50,6 +54,16 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
 }
 
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+  getParent(): string;
+  getProperties(): structproto.Struct;
+  getDependenciesList(): string[];
+  getProvider(): string;
+}
+
 type Callback = (error: unknown, response?: unknown) => void;
 
 const SIG_KEY = pulumi.runtime.specialSigKey;
@@ -71,6 +85,26 @@ export function redact(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
   }
   return value;
+}
+
+/** Inputs a provider always holds as secret, whatever the program passed (a Secret's data). */
+const ALWAYS_SECRET_INPUTS: Record<string, string[]> = {
+  "kubernetes:core/v1:Secret": ["data", "stringData"],
+  // Provider inputs reach the monitor without their secret mark; the engine keeps them secret.
+  "pulumi:providers:kubernetes": ["kubeconfig"],
+};
+
+function redactAlwaysSecret(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...inputs };
+  for (const key of ALWAYS_SECRET_INPUTS[type] ?? []) {
+    const value = out[key];
+    if (value && typeof value === "object") {
+      out[key] = Object.fromEntries(Object.keys(value).map((k) => [k, SECRET]));
+    } else if (value !== undefined) {
+      out[key] = SECRET;
+    }
+  }
+  return out;
 }
 
 function providerUrn(reference: string): string | undefined {
@@ -120,6 +154,41 @@ class RecordingMonitor extends MockMonitor {
     return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
   }
 
+  /** Reads (StackReference, `get` functions) are recorded like registrations, with their id as an input. */
+  async readResource(req: ReadRequest, callback: Callback): Promise<void> {
+    try {
+      const inputs = pulumi.runtime.deserializeProperties(req.getProperties(), true) as Record<string, unknown>;
+      const result = await this.mocks.newResource({
+        type: req.getType(),
+        name: req.getName(),
+        inputs,
+        provider: req.getProvider(),
+        custom: true,
+        id: req.getId(),
+      });
+      const urn = this.urnFor(req.getParent(), req.getType(), req.getName());
+      const serializedState = await pulumi.runtime.serializeProperties("", result.state);
+      this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
+      this.recorder.resources.push({
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        ...(req.getParent() ? { parent: req.getParent() } : {}),
+        ...(providerUrn(req.getProvider()) ? { provider: providerUrn(req.getProvider()) } : {}),
+        dependencies: [...new Set(req.getDependenciesList())].sort(),
+        inputs: redact({ ...inputs, id: req.getId() }) as Record<string, unknown>,
+        protect: false,
+        custom: true,
+      });
+      const response = new resproto.ReadResourceResponse();
+      response.setUrn(urn);
+      response.setProperties(structproto.Struct.fromJavaScript(serializedState as Record<string, structproto.JavaScriptValue>));
+      callback(null, response);
+    } catch (error) {
+      callback(error, undefined);
+    }
+  }
+
   async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
     try {
       const inputs = pulumi.runtime.deserializeProperties(req.getObject(), true) as Record<string, unknown>;
@@ -146,7 +215,7 @@ class RecordingMonitor extends MockMonitor {
         ...(req.getParent() ? { parent: req.getParent() } : {}),
         ...(providerUrn(req.getProvider()) ? { provider: providerUrn(req.getProvider()) } : {}),
         dependencies: [...new Set(req.getDependenciesList())].sort(),
-        inputs: redact(inputs) as Record<string, unknown>,
+        inputs: redactAlwaysSecret(req.getType(), redact(inputs) as Record<string, unknown>),
         protect: req.getProtect(),
         custom: req.getCustom(),
       });
@@ -208,4 +277,10 @@ export async function resolveOutputs(value: unknown): Promise<unknown> {
   });
   const secret = await pulumi.isSecret(output);
   return secret ? SECRET : resolved;
+}
+
+/** Waits until the program has registered everything (the RPC queue stays empty). */
+export async function settle(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+  await runtime.waitForRPCs();
 }

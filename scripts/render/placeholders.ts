@@ -6,7 +6,7 @@
 import { awsPlaceholders } from "./placeholders-aws";
 import { digitaloceanPlaceholders } from "./placeholders-digitalocean";
 import { gcpPlaceholders } from "./placeholders-gcp";
-import { known, type InvokeRule, type OutputRule } from "./placeholder-kit";
+import { known, secretOutput, type InvokeRule, type OutputRule } from "./placeholder-kit";
 
 
 /**
@@ -17,7 +17,10 @@ const OUTPUT_RULES: Record<string, OutputRule> = {
   ...gcpPlaceholders.outputs,
   ...awsPlaceholders.outputs,
   ...digitaloceanPlaceholders.outputs,
-  "random:index/randomPassword:RandomPassword": (name) => ({ result: known(name, "result") }),
+  "random:index/randomPassword:RandomPassword": (name) => ({
+    result: secretOutput(known(name, "result")),
+    bcryptHash: secretOutput(known(name, "bcryptHash")),
+  }),
   "random:index/randomId:RandomId": (name) => ({ hex: "0a1b2c3d", b64Url: known(name, "b64Url"), dec: "1234" }),
   "kubernetes:core/v1:Namespace": (name, inputs) => ({
     metadata: { ...((inputs.metadata as object | undefined) ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
