@@ -1,0 +1,188 @@
+/**
+ * The hub: a Helm release of the Zero to JupyterHub chart in the tenant's
+ * namespace, and the Kubernetes Secrets its values point at. The values come from
+ * the pure builder in values.ts; this file only wires Outputs into it.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { HubSettings } from "../../stacks/config/schema";
+import type { HubScheduling } from "../cluster/scheduling";
+import type { PostgresServer } from "../database/types";
+import { postgresUrl } from "../database/url";
+import type { HubEndpoint } from "../endpoint/types";
+import { kubernetesLabels } from "../naming";
+import type { ObjectStorage } from "../storage/types";
+import { AUTH_SECRET_KEYS, authSecretKeys } from "./auth";
+import { notebookEnvData, type NotebookEnvInput, type NotebookStorageEnv } from "./notebook-env";
+import { buildHubValues, CHART, type EgressRule } from "./values";
+
+/** Fixed names, so that the values stay readable and stable. */
+export const HUB_SECRET_NAMES = {
+  hubDatabase: "hubfleet-hub-db",
+  auth: "hubfleet-auth",
+  notebookEnv: "hubfleet-notebook-env",
+} as const;
+
+export interface HubArgs {
+  readonly tenant: string;
+  readonly namespace: pulumi.Input<string>;
+  readonly releaseName: string;
+  readonly settings: HubSettings;
+  readonly scheduling: HubScheduling;
+  readonly storageClass?: string;
+  readonly endpoint: HubEndpoint & { readonly letsencryptEmail?: string; readonly clusterIpOnly?: boolean };
+  readonly database: PostgresServer;
+  readonly storage?: ObjectStorage;
+  /** Egress notebook pods need to reach the database and the object store. */
+  readonly notebookEgress: pulumi.Input<EgressRule[]>;
+  /** Extra chart values merged last (the workshop login). */
+  readonly extraValues?: pulumi.Input<Record<string, unknown>>;
+  /** What must exist before the release: node pools, the address and DNS records, users and buckets. */
+  readonly dependsOn: pulumi.Resource[];
+}
+
+export class Hub extends pulumi.ComponentResource {
+  readonly releaseName: pulumi.Output<string>;
+  readonly namespace: pulumi.Output<string>;
+  /** The values given to the release (no secrets in them). */
+  readonly values: pulumi.Output<Record<string, unknown>>;
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hubfleet:hub:Hub", name, {}, opts);
+    const labels = kubernetesLabels(args.tenant, "hub");
+    const secretMeta = (secretName: string) => ({ name: secretName, namespace: args.namespace, labels });
+
+    const hubLogin = args.database.hub;
+    const hubDbSecret = new k8s.core.v1.Secret(
+      `${name}-db-url`,
+      {
+        metadata: secretMeta(HUB_SECRET_NAMES.hubDatabase),
+        type: "Opaque",
+        stringData: {
+          url: pulumi.secret(
+            pulumi
+              .all([args.database.host, args.database.port, hubLogin.password])
+              .apply(([host, port, password]) =>
+                postgresUrl({ host, port, database: hubLogin.database, user: hubLogin.user, password, sslMode: args.database.sslMode }),
+              ),
+          ),
+        },
+      },
+      { parent: this },
+    );
+
+    const authSecret = new k8s.core.v1.Secret(
+      `${name}-auth`,
+      { metadata: secretMeta(HUB_SECRET_NAMES.auth), type: "Opaque", stringData: authSecretData(args.settings) },
+      { parent: this },
+    );
+
+    const envInput = notebookEnvInput(args.database, args.storage);
+    const notebookEnvSecret = new k8s.core.v1.Secret(
+      `${name}-notebook-env`,
+      {
+        metadata: secretMeta(HUB_SECRET_NAMES.notebookEnv),
+        type: "Opaque",
+        stringData: pulumi.secret(envInput.apply(notebookEnvData)),
+      },
+      { parent: this },
+    );
+
+    const credential = args.storage?.credential;
+    this.values = pulumi
+      .all([
+        args.endpoint.loadBalancerIp,
+        args.endpoint.proxyServiceAnnotations,
+        args.notebookEgress,
+        args.extraValues,
+        // Only the names of the notebook variables reach the values, never their contents.
+        pulumi.unsecret(envInput.apply((input) => Object.keys(notebookEnvData(input)))),
+      ])
+      .apply(([loadBalancerIp, serviceAnnotations, notebookEgress, extraValues, envNames]) =>
+        buildHubValues({
+          hub: args.settings,
+          scheduling: args.scheduling,
+          storageClass: args.storageClass,
+          endpoint: {
+            hostname: args.endpoint.hostname,
+            letsencryptEmail: args.endpoint.letsencryptEmail,
+            loadBalancerIp,
+            serviceAnnotations,
+            clusterIpOnly: args.endpoint.clusterIpOnly,
+          },
+          hubDatabaseUrl: { secretName: HUB_SECRET_NAMES.hubDatabase, key: "url" },
+          authSecretName: HUB_SECRET_NAMES.auth,
+          notebookEnv: { secretName: HUB_SECRET_NAMES.notebookEnv, names: envNames },
+          webIdentity:
+            credential?.kind === "webIdentity"
+              ? { serviceAccountName: credential.serviceAccountName, audience: credential.audience }
+              : undefined,
+          notebookEgress,
+          extra: extraValues,
+        }),
+      );
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: args.releaseName,
+        namespace: args.namespace,
+        chart: CHART.name,
+        version: CHART.version,
+        repositoryOpts: { repo: CHART.repository },
+        values: this.values,
+        createNamespace: false,
+        // The chart's hooks (image pre-puller) and the proxy's address must be ready before `up` succeeds.
+        skipAwait: false,
+        timeout: 900,
+        cleanupOnFail: true,
+        maxHistory: 10,
+      },
+      { parent: this, dependsOn: [hubDbSecret, authSecret, notebookEnvSecret, ...args.dependsOn] },
+    );
+
+    this.releaseName = release.name;
+    this.namespace = pulumi.output(args.namespace);
+    this.url = pulumi.output(args.endpoint.hostname ? `https://${args.endpoint.hostname}/` : "http://localhost:8080/ (kubectl port-forward)");
+    this.registerOutputs({ releaseName: this.releaseName, namespace: this.namespace, url: this.url });
+  }
+}
+
+/** The auth Secret's data: only the keys the auth kind needs, each a secret. */
+function authSecretData(settings: HubSettings): Record<string, pulumi.Output<string>> {
+  const auth = settings.auth;
+  const data: Record<string, pulumi.Output<string>> = {};
+  for (const key of authSecretKeys(auth)) {
+    if (key === AUTH_SECRET_KEYS.clientSecret && "clientSecret" in auth) data[key] = auth.clientSecret.value;
+    if (key === AUTH_SECRET_KEYS.dummyPassword && auth.kind === "dummy" && auth.password) data[key] = auth.password.value;
+  }
+  return data;
+}
+
+/** Resolves the database's explore login and the storage's face into plain notebook-env input. */
+function notebookEnvInput(database: PostgresServer, storage: ObjectStorage | undefined): pulumi.Output<NotebookEnvInput> {
+  const explore = pulumi
+    .all([database.host, database.port, database.explore.password])
+    .apply(([host, port, password]) => ({
+      host,
+      port,
+      database: database.explore.database,
+      user: database.explore.user,
+      password,
+      sslMode: database.sslMode,
+    }));
+  if (!storage) return explore.apply((e) => ({ explore: e }));
+  const credential = storage.credential;
+  const credentialEnv: pulumi.Output<Pick<NotebookStorageEnv, "accessKey" | "roleArn">> =
+    credential.kind === "accessKey"
+      ? pulumi.all([credential.accessKeyId, credential.secretAccessKey]).apply(([id, secret]) => ({ accessKey: { id, secret } }))
+      : credential.roleArn.apply((roleArn) => ({ roleArn }));
+  const endpoint: pulumi.Output<string | undefined> = storage.endpoint ?? pulumi.output(undefined);
+  return pulumi
+    .all([explore, storage.region, endpoint, storage.buckets.public, storage.buckets.lake, storage.buckets.notebooks, credentialEnv])
+    .apply(([exploreLogin, region, storageEndpoint, publicBucket, lake, notebooks, credentials]) => ({
+      explore: exploreLogin,
+      storage: { region, endpoint: storageEndpoint, buckets: { public: publicBucket, lake, notebooks }, ...credentials },
+    }));
+}

@@ -1,0 +1,208 @@
+/**
+ * The values given to the Zero to JupyterHub chart, as one pure function of plain
+ * inputs: the tenant's hub settings and what the other components produced.
+ * No secret is ever a value here: secrets are referenced by Secret name and key.
+ */
+import type { HubSettings, ProfileSettings } from "../../stacks/config/schema";
+import type { HubScheduling, PodPlacement, Toleration } from "../cluster/scheduling";
+import { authValues } from "./auth";
+import { notebookEnvReferences } from "./notebook-env";
+
+export const CHART = {
+  name: "jupyterhub",
+  version: "4.4.0",
+  repository: "https://hub.jupyter.org/helm-chart/",
+} as const;
+
+/** Where a secret-holding environment variable comes from. */
+export interface SecretKeyRef {
+  readonly secretName: string;
+  readonly key: string;
+}
+
+/** A NetworkPolicy egress rule in Kubernetes' own shape. */
+export type EgressRule = Record<string, unknown>;
+
+export interface HubValuesInput {
+  readonly hub: HubSettings;
+  readonly scheduling: HubScheduling;
+  /** The storage class for home volumes; the cluster's default when unset. */
+  readonly storageClass?: string;
+  readonly endpoint: {
+    readonly hostname?: string;
+    readonly letsencryptEmail?: string;
+    readonly loadBalancerIp?: string;
+    readonly serviceAnnotations?: Readonly<Record<string, string>>;
+    /** No cloud load balancer (kind, minikube): a ClusterIP service reached by port-forward. */
+    readonly clusterIpOnly?: boolean;
+  };
+  /** The full hub database URL, password included, in a Secret. */
+  readonly hubDatabaseUrl: SecretKeyRef;
+  /** The Secret with the auth kind's secrets (see auth.ts). */
+  readonly authSecretName: string;
+  /** The notebook environment Secret and the variable names it holds. */
+  readonly notebookEnv: { readonly secretName: string; readonly names: readonly string[] };
+  /** Keyless AWS access: the service account and where its projected token is mounted. */
+  readonly webIdentity?: { readonly serviceAccountName: string; readonly audience: string };
+  /** Egress notebook pods need beyond the chart's defaults (private database, in-cluster stores). */
+  readonly notebookEgress: readonly EgressRule[];
+  /** Extra values merged last (the workshop login's fragment). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
+const WEB_IDENTITY_VOLUME = "aws-web-identity-token";
+
+const HUB_DB_URL_ENV = "HUBFLEET_HUB_DB_URL";
+
+function placementValues(placement: PodPlacement) {
+  return {
+    tolerations: placement.tolerations.map(tolerationValue),
+    nodeAffinity: { matchNodePurpose: placement.matchNodePurpose },
+  };
+}
+
+function tolerationValue(t: Toleration): Record<string, string> {
+  return { key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect };
+}
+
+function imageRef(image: { name: string; tag: string }): string {
+  return `${image.name}:${image.tag}`;
+}
+
+/** A `singleuser.profileList` entry: KubeSpawner overrides in its own names. */
+export function profileValue(profile: ProfileSettings, scheduling: HubScheduling): Record<string, unknown> {
+  const override: Record<string, unknown> = {};
+  if (profile.image) override.image = imageRef(profile.image);
+  if (profile.cpu) Object.assign(override, { cpu_guarantee: profile.cpu.guarantee, cpu_limit: profile.cpu.limit });
+  if (profile.memory) Object.assign(override, { mem_guarantee: profile.memory.guarantee, mem_limit: profile.memory.limit });
+  if (profile.gpus !== undefined && scheduling.gpu) {
+    Object.assign(override, {
+      extra_resource_limits: { "nvidia.com/gpu": String(profile.gpus) },
+      node_selector: { ...scheduling.gpu.nodeSelector },
+      tolerations: scheduling.gpu.tolerations.map(tolerationValue),
+    });
+  }
+  return {
+    display_name: profile.name,
+    description: profile.description,
+    ...(profile.default ? { default: true } : {}),
+    ...(Object.keys(override).length > 0 ? { kubespawner_override: override } : {}),
+  };
+}
+
+/** The https block: letsencrypt whenever the tenant has a host name, plain http otherwise. */
+export function proxyValues(endpoint: HubValuesInput["endpoint"]): Record<string, unknown> {
+  const service: Record<string, unknown> = { type: endpoint.clusterIpOnly ? "ClusterIP" : "LoadBalancer" };
+  if (endpoint.loadBalancerIp) service.loadBalancerIP = endpoint.loadBalancerIp;
+  if (endpoint.serviceAnnotations && Object.keys(endpoint.serviceAnnotations).length > 0) {
+    service.annotations = { ...endpoint.serviceAnnotations };
+  }
+  const https =
+    endpoint.hostname && endpoint.letsencryptEmail
+      ? { enabled: true, type: "letsencrypt", hosts: [endpoint.hostname], letsencrypt: { contactEmail: endpoint.letsencryptEmail } }
+      : { enabled: false };
+  return { service, https };
+}
+
+/** JupyterLab's autosave interval for every user, as a settings override file. */
+function autosaveFiles(seconds: number | undefined): Record<string, unknown> {
+  if (seconds === undefined) return {};
+  return {
+    "hubfleet-lab-overrides": {
+      mountPath: "/opt/conda/share/jupyter/lab/settings/overrides.json",
+      data: { "@jupyterlab/docmanager-extension:plugin": { autosaveInterval: seconds } },
+    },
+  };
+}
+
+/** Deep merge for plain objects; arrays and scalars from `b` win. */
+export function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    out[key] =
+      isPlainObject(existing) && isPlainObject(value) ? mergeValues(existing, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
+  const { hub, scheduling } = input;
+  const { singleuser, culling } = hub;
+
+  const storageVolumes = input.webIdentity
+    ? {
+        extraVolumes: [
+          {
+            name: WEB_IDENTITY_VOLUME,
+            projected: {
+              sources: [
+                { serviceAccountToken: { audience: input.webIdentity.audience, expirationSeconds: 3600, path: "token" } },
+              ],
+            },
+          },
+        ],
+        extraVolumeMounts: [{ name: WEB_IDENTITY_VOLUME, mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }],
+      }
+    : {};
+
+  const base: Record<string, unknown> = {
+    hub: {
+      db: { type: "postgres" },
+      extraEnv: {
+        [HUB_DB_URL_ENV]: { valueFrom: { secretKeyRef: { name: input.hubDatabaseUrl.secretName, key: input.hubDatabaseUrl.key } } },
+      },
+      extraConfig: {
+        // The chart leaves db_url unset when hub.db.url is; this sets it from the Secret.
+        "hubfleet-00-database": `import os\nc.JupyterHub.db_url = os.environ["${HUB_DB_URL_ENV}"]\n`,
+      },
+    },
+    proxy: proxyValues(input.endpoint),
+    singleuser: {
+      image: { name: singleuser.image.name, tag: singleuser.image.tag },
+      cpu: { guarantee: singleuser.cpu.guarantee, limit: singleuser.cpu.limit },
+      memory: { guarantee: singleuser.memory.guarantee, limit: singleuser.memory.limit },
+      defaultUrl: singleuser.defaultUrl,
+      storage: {
+        type: "dynamic",
+        capacity: singleuser.storage,
+        ...(input.storageClass ? { dynamic: { storageClass: input.storageClass } } : {}),
+        ...storageVolumes,
+      },
+      extraEnv: {
+        ...Object.fromEntries(Object.entries(singleuser.env).sort(([a], [b]) => a.localeCompare(b))),
+        ...notebookEnvReferences(input.notebookEnv.secretName, input.notebookEnv.names),
+        ...(input.webIdentity ? { AWS_WEB_IDENTITY_TOKEN_FILE: `${WEB_IDENTITY_TOKEN_DIR}/token` } : {}),
+      },
+      ...(input.webIdentity ? { serviceAccountName: input.webIdentity.serviceAccountName } : {}),
+      nodeSelector: { ...scheduling.user.nodeSelector },
+      ...(singleuser.profiles.length > 0
+        ? { profileList: singleuser.profiles.map((p) => profileValue(p, scheduling)) }
+        : {}),
+      ...(singleuser.autosaveSeconds !== undefined ? { extraFiles: autosaveFiles(singleuser.autosaveSeconds) } : {}),
+      ...(input.notebookEgress.length > 0 ? { networkPolicy: { egress: [...input.notebookEgress] } } : {}),
+    },
+    scheduling: {
+      userScheduler: { enabled: hub.scheduling.userScheduler },
+      podPriority: { enabled: hub.scheduling.podPriority },
+      userPlaceholder: { enabled: hub.scheduling.userPlaceholders > 0, replicas: hub.scheduling.userPlaceholders },
+      userPods: placementValues(scheduling.user),
+      corePods: placementValues(scheduling.core),
+    },
+    cull: {
+      enabled: culling.enabled,
+      users: false,
+      timeout: culling.timeout,
+      every: culling.every,
+      maxAge: culling.maxAge,
+    },
+  };
+
+  const auth = hub.auth.kind === "workshop" ? { hub: {} } : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
+  return mergeValues(mergeValues(base, auth), { ...(input.extra ?? {}) });
+}

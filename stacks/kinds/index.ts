@@ -1,0 +1,24 @@
+/**
+ * Which builder serves which kind. The estate looks kinds up here and nowhere
+ * else, so adding a cloud is adding its builders to these tables.
+ */
+import type { ClusterKind, DatabaseKind, StorageKind } from "../config/schema";
+import { inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder } from "./local";
+import type { ClusterBuilder, DatabaseBuilder, EndpointBuilder, EstateCluster, StorageBuilder } from "./types";
+
+export const clusterBuilders: Partial<Record<ClusterKind, ClusterBuilder>> = {
+  local: localClusterBuilder,
+};
+
+export const databaseBuilders: Partial<Record<DatabaseKind, DatabaseBuilder>> = {
+  incluster: inClusterDatabaseBuilder,
+};
+
+export const storageBuilders: Partial<Record<Exclude<StorageKind, "none">, StorageBuilder>> = {
+  minio: minioStorageBuilder,
+};
+
+/** The endpoint follows the cluster's cloud: its addresses and DNS. */
+export const endpointBuilders: Partial<Record<EstateCluster["cloud"], EndpointBuilder>> = {
+  local: localEndpointBuilder,
+};
