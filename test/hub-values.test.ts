@@ -200,6 +200,13 @@ describe.skipIf(!chartFilesPresent)("the chart's schema", () => {
   });
 });
 
-describe.skipIf(chartFilesPresent)("the chart's schema (absent)", () => {
-  it.skip(SKIP_REASON, () => undefined);
+if (!chartFilesPresent) it.skip(SKIP_REASON, () => undefined);
+
+describe("hub arguments", () => {
+  it("refuse a release name Helm would refuse", async () => {
+    const { validateHubArgs } = await import("../components/hub/hub");
+    expect(() => validateHubArgs({ releaseName: "acme-hub" })).not.toThrow();
+    expect(() => validateHubArgs({ releaseName: `${"a".repeat(50)}-hub` })).toThrow(/longer than Helm's 53 characters/);
+    expect(() => validateHubArgs({ releaseName: "Acme_hub" })).toThrow(/not a DNS label/);
+  });
 });

@@ -41,6 +41,14 @@ export interface HubArgs {
   readonly dependsOn: pulumi.Resource[];
 }
 
+/** Helm's limits on a release name; a namespace must be given. Throws ResourceError. */
+export function validateHubArgs(args: Pick<HubArgs, "releaseName">, resource?: pulumi.Resource): void {
+  const problems: string[] = [];
+  if (args.releaseName.length > 53) problems.push(`release name ${args.releaseName} is longer than Helm's 53 characters`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.releaseName)) problems.push(`release name ${args.releaseName} is not a DNS label`);
+  if (problems.length > 0) throw new pulumi.ResourceError(`hub: ${problems.join("; ")}`, resource);
+}
+
 export class Hub extends pulumi.ComponentResource {
   readonly releaseName: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
@@ -50,6 +58,7 @@ export class Hub extends pulumi.ComponentResource {
 
   constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:hub:Hub", name, {}, opts);
+    validateHubArgs(args, this);
     const labels = kubernetesLabels(args.tenant, "hub");
     const secretMeta = (secretName: string) => ({ name: secretName, namespace: args.namespace, labels });
 
