@@ -106,10 +106,11 @@ const pool = (defaults: { min: number; max: number }) =>
   z
     .strictObject({
       minNodes: nodeCount(100).default(defaults.min),
-      maxNodes: nodeCount(1000).min(1, "must be at least 1").default(defaults.max),
+      maxNodes: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000).default(defaults.max),
     })
     .default({ minNodes: defaults.min, maxNodes: defaults.max })
-    .refine((p) => p.minNodes <= p.maxNodes, { message: "minNodes must not exceed maxNodes" });
+    // Only between two valid counts: an invalid one is reported on its own key.
+    .refine((p) => p.maxNodes < 1 || p.minNodes <= p.maxNodes, { message: "minNodes must not exceed maxNodes" });
 
 const gkeCluster = z.strictObject({
   /** A zone makes a zonal cluster (one control plane, cheaper); without one the cluster is regional. */
