@@ -94,10 +94,12 @@ const ALWAYS_SECRET_INPUTS: Record<string, string[]> = {
   "pulumi:providers:kubernetes": ["kubeconfig"],
 };
 
+/** Redacted inputs; an always-secret map keeps its keys (even when the whole map came as one secret). */
 function redactAlwaysSecret(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...inputs };
+  const out = redact(inputs) as Record<string, unknown>;
   for (const key of ALWAYS_SECRET_INPUTS[type] ?? []) {
-    const value = out[key];
+    const raw = inputs[key];
+    const value = isSecretEnvelope(raw) ? raw.value : raw;
     if (value && typeof value === "object") {
       out[key] = Object.fromEntries(Object.keys(value).map((k) => [k, SECRET]));
     } else if (value !== undefined) {
@@ -215,7 +217,7 @@ class RecordingMonitor extends MockMonitor {
         ...(req.getParent() ? { parent: req.getParent() } : {}),
         ...(providerUrn(req.getProvider()) ? { provider: providerUrn(req.getProvider()) } : {}),
         dependencies: [...new Set(req.getDependenciesList())].sort(),
-        inputs: redactAlwaysSecret(req.getType(), redact(inputs) as Record<string, unknown>),
+        inputs: redactAlwaysSecret(req.getType(), inputs),
         protect: req.getProtect(),
         custom: req.getCustom(),
       });
@@ -259,6 +261,10 @@ export async function installMockRuntime(options: MockRuntimeOptions): Promise<P
   await pulumi.runtime.setMocks(mocks, project, options.stack, false);
   const recorder = new PlanRecorder();
   pulumi.runtime.setMockOptions(new RecordingMonitor(mocks, recorder, options.stack, project), project, options.stack, false);
+  // setMockOptions resets the feature flags setMocks turned on; without secrets support the SDK
+  // sends secret inputs as plain values and the recorder could not show them as "[secret]".
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsSecrets: boolean } }).getStore().supportsSecrets = true;
   const config = Object.fromEntries(
     Object.entries(options.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
   );
