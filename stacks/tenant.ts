@@ -90,6 +90,7 @@ export class TenantEstate extends pulumi.ComponentResource {
 
     this.outputs = {
       ...this.cluster.outputs,
+      ...(this.storage?.outputs ?? {}),
       tenant,
       namespace: this.namespace,
       hubRelease: this.hub.releaseName,

@@ -34,4 +34,6 @@ export interface ObjectStorage {
   readonly credential: AccessKeyCredential | WebIdentityCredential;
   /** Resources that must exist before a pod uses the buckets. */
   readonly readyResources: pulumi.Resource[];
+  /** Stack outputs the storage contributes, which other tenant stacks may read (S3: `publicBucketName`, `oidcProviderArn`). */
+  readonly outputs?: Record<string, pulumi.Input<unknown>>;
 }

@@ -1,9 +1,49 @@
 /** Placeholders for gcp resources and provider functions (merged in placeholders.ts). */
-import { known, type PlaceholderRules } from "./placeholder-kit";
+import { known, secretOutput, type PlaceholderRules } from "./placeholder-kit";
+
+const text = (value: unknown, fallback: string): string => (typeof value === "string" && value !== "" ? value : fallback);
+
+/**
+ * What a GKE cluster stack exports (components/cluster/shared.ts CLUSTER_STACK_OUTPUTS),
+ * so that a tenant stack renders without the cluster stack's state. The stack
+ * reference's name is the cluster stack's, e.g. `<organization/hubfleet/habari-cluster.kubeconfig>`.
+ */
+export function clusterStackPlaceholders(stack: string): Record<string, unknown> {
+  return {
+    kubeconfig: secretOutput(known(stack, "kubeconfig")),
+    clusterName: known(stack, "clusterName"),
+    clusterLocation: known(stack, "clusterLocation"),
+    gcpProject: known(stack, "gcpProject"),
+    gcpRegion: known(stack, "gcpRegion"),
+    networkId: known(stack, "networkId"),
+    nodeServiceAccount: known(stack, "nodeServiceAccount"),
+    serviceAccountIssuer: known(stack, "serviceAccountIssuer"),
+  };
+}
 
 export const gcpPlaceholders: PlaceholderRules = {
-  outputs: {},
+  outputs: {
+    "pulumi:pulumi:StackReference": (name) => ({ outputs: clusterStackPlaceholders(name), secretOutputNames: ["kubeconfig"] }),
+    "gcp:compute/network:Network": (name, inputs) => ({ selfLink: known(text(inputs.name, name), "selfLink") }),
+    "gcp:compute/address:Address": (name) => ({ address: known(name, "address"), selfLink: known(name, "selfLink") }),
+    "gcp:compute/globalAddress:GlobalAddress": (name) => ({ address: known(name, "address") }),
+    "gcp:serviceaccount/account:Account": (name, inputs) => {
+      const email = `${text(inputs.accountId, name)}@${text(inputs.project, "<project>")}.iam.gserviceaccount.com`;
+      return { email, member: `serviceAccount:${email}`, uniqueId: known(name, "uniqueId") };
+    },
+    "gcp:container/cluster:Cluster": (name, inputs) => ({
+      name: text(inputs.name, name),
+      endpoint: known(name, "endpoint"),
+      masterAuth: { ...((inputs.masterAuth as object | undefined) ?? {}), clusterCaCertificate: known(name, "masterAuth.clusterCaCertificate") },
+      selfLink: known(name, "selfLink"),
+    }),
+    "gcp:sql/databaseInstance:DatabaseInstance": (name, inputs) => ({
+      name: text(inputs.name, name),
+      privateIpAddress: known(name, "privateIpAddress"),
+      connectionName: `${text(inputs.project, "<project>")}:${text(inputs.region, "<region>")}:${text(inputs.name, name)}`,
+      selfLink: known(name, "selfLink"),
+    }),
+  },
+  // hubfleet calls no gcp provider function: everything it needs is an output of its own resources.
   invokes: {},
 };
-
-void known;

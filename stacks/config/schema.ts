@@ -7,6 +7,8 @@
  * switching `cluster.kind` leaves the rest of a tenant's config as it is.
  */
 import { z } from "zod";
+import { tenantBucketNameProblems } from "../../components/storage/s3-names";
+import { doksSizeProblem } from "../../components/cluster/doks-sizes";
 import { ConfigSecret, isConfigSecret } from "./secret";
 
 // ---------------------------------------------------------------------------
@@ -218,6 +220,12 @@ const s3Storage = z.strictObject({
     .default({ create: true }),
   /** Defaults: webIdentity where the cluster publishes an issuer (GKE), accessKey elsewhere. */
   credentials: z.enum(["accessKey", "webIdentity"]).optional(),
+  /**
+   * webIdentity only: the IAM OIDC provider for the cluster's issuer. An AWS account
+   * holds one per issuer, so on a shared cluster one tenant stack creates it
+   * (the default) and the others name that stack.
+   */
+  oidcProvider: z.union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })]).optional(),
   noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
   /** Bucket names are global: a prefix (an organization's) keeps them unique. */
   bucketPrefix: dnsLabel(20).default("hubfleet"),
@@ -451,6 +459,12 @@ function crossFieldProblems(config: ParsedShape): Problem[] {
   if (clusterKind === "doks" && !config.digitalocean) {
     problems.push({ path: ["digitalocean"], message: "is required when cluster.kind is doks: set digitalocean.region" });
   }
+  if (clusterKind === "doks") {
+    for (const key of ["systemSize", "userSize"] as const) {
+      const problem = doksSizeProblem(config.cluster.doks[key]);
+      if (problem) problems.push({ path: ["cluster", "doks", key], message: problem });
+    }
+  }
   if (clusterKind === "shared" && !config.cluster.shared) {
     problems.push({ path: ["cluster", "shared"], message: "is required when cluster.kind is shared: set cluster.shared.stack to the cluster stack" });
   }
@@ -488,6 +502,15 @@ function crossFieldProblems(config: ParsedShape): Problem[] {
       path: ["storage", "s3", "credentials"],
       message: `webIdentity needs a cluster that publishes its service-account issuer (gke); use accessKey with ${clusterKind}`,
     });
+  }
+
+  if (storageKind === "s3") {
+    for (const message of tenantBucketNameProblems(config.storage.s3.bucketPrefix, config.tenant.name)) {
+      problems.push({ path: ["storage", "s3", "bucketPrefix"], message: `gives an invalid bucket name: ${message}` });
+    }
+    if (config.storage.s3.oidcProvider && (config.storage.s3.credentials ?? defaultS3Credentials(clusterKind)) !== "webIdentity") {
+      problems.push({ path: ["storage", "s3", "oidcProvider"], message: "is set, but only storage.s3.credentials webIdentity uses an OIDC provider" });
+    }
   }
 
   const { hostname, letsencryptEmail } = config.endpoint;

@@ -3,22 +3,29 @@
  * else, so adding a cloud is adding its builders to these tables.
  */
 import type { ClusterKind, DatabaseKind, StorageKind } from "../config/schema";
+import { s3StorageBuilder } from "./aws";
+import { cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder } from "./gcp";
 import { inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder } from "./local";
 import type { ClusterBuilder, DatabaseBuilder, EndpointBuilder, EstateCluster, StorageBuilder } from "./types";
 
 export const clusterBuilders: Partial<Record<ClusterKind, ClusterBuilder>> = {
   local: localClusterBuilder,
+  gke: gkeClusterBuilder,
+  shared: sharedClusterBuilder,
 };
 
 export const databaseBuilders: Partial<Record<DatabaseKind, DatabaseBuilder>> = {
   incluster: inClusterDatabaseBuilder,
+  cloudsql: cloudSqlBuilder,
 };
 
 export const storageBuilders: Partial<Record<Exclude<StorageKind, "none">, StorageBuilder>> = {
   minio: minioStorageBuilder,
+  s3: s3StorageBuilder,
 };
 
 /** The endpoint follows the cluster's cloud: its addresses and DNS. */
 export const endpointBuilders: Partial<Record<EstateCluster["cloud"], EndpointBuilder>> = {
   local: localEndpointBuilder,
+  gcp: gcpEndpointBuilder,
 };

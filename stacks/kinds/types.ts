@@ -19,6 +19,12 @@ export interface GcpClusterFacts {
   readonly clusterName: pulumi.Output<string>;
   /** The cluster's location (zone or region). */
   readonly location: pulumi.Output<string>;
+  /**
+   * The private services access connection on the network (Cloud SQL's private IP
+   * needs it). One per network, so the cluster's stack makes it; absent on a tenant
+   * of a shared cluster, whose cluster stack made it.
+   */
+  readonly privateServicesAccess?: pulumi.Resource;
 }
 
 export interface DigitalOceanClusterFacts {

@@ -1,0 +1,163 @@
+/**
+ * Cloud SQL for PostgreSQL, reachable only inside the cluster's VPC: a private IP
+ * through private services access, no public IP, no authorised network, TLS
+ * required. Automated backups with point-in-time recovery; connection, lock-wait
+ * and temp-file logging. The `hub` and `explore` databases each get their own
+ * user with a random password.
+ *
+ * Where OpenHexa ran the Cloud SQL Auth Proxy with a downloaded service-account key,
+ * hubfleet needs neither: pods reach the private IP directly, over TLS.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { resourceName } from "../naming";
+import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
+
+export interface CloudSqlPostgresArgs {
+  readonly tenant: string;
+  readonly project: string;
+  readonly region: string;
+  /** The VPC network id (`projects/<p>/global/networks/<n>`) the private IP is taken on. */
+  readonly network: pulumi.Input<string>;
+  /** The private services access connection on that network; the instance waits for it. Absent when another stack made it. */
+  readonly privateServicesAccess?: pulumi.Resource;
+  /** Such as POSTGRES_16. */
+  readonly version: string;
+  /** A Cloud SQL Enterprise tier, such as db-g1-small or db-custom-1-3840. */
+  readonly tier: string;
+  readonly diskSizeGb: number;
+  /** A standby in a second zone (REGIONAL); doubles the instance's cost. */
+  readonly highAvailability: boolean;
+  /** Production: deletion protection in Pulumi and in Cloud SQL, and `protect`. Disposable: `pulumi destroy` removes it. */
+  readonly protect: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export const CLOUDSQL_PORT = 5432;
+
+/** The logging flags: who connects and disconnects, lock waits, every temporary file. */
+export const DATABASE_FLAGS: readonly { name: string; value: string }[] = [
+  { name: "log_connections", value: "on" },
+  { name: "log_disconnections", value: "on" },
+  { name: "log_lock_waits", value: "on" },
+  { name: "log_temp_files", value: "0" },
+];
+
+/** The databases, each with a login of the same name. */
+export const DATABASES = ["hub", "explore"] as const;
+
+export function cloudSqlProblems(args: CloudSqlPostgresArgs): string[] {
+  const problems: string[] = [];
+  if (!/^POSTGRES_[0-9]+$/.test(args.version)) problems.push(`version ${args.version} is not a PostgreSQL version such as POSTGRES_16`);
+  // Enterprise Plus takes only db-perf-optimized tiers; hubfleet runs the Enterprise edition.
+  if (!args.tier.startsWith("db-") || args.tier.startsWith("db-perf-optimized")) {
+    problems.push(`tier ${args.tier} is not a Cloud SQL Enterprise tier such as db-g1-small or db-custom-1-3840`);
+  }
+  if (args.diskSizeGb < 10) problems.push(`diskSizeGb ${args.diskSizeGb} is below Cloud SQL's minimum of 10`);
+  return problems;
+}
+
+export function validateCloudSqlArgs(args: CloudSqlPostgresArgs, resource?: pulumi.Resource): void {
+  const problems = cloudSqlProblems(args);
+  if (problems.length > 0) throw new pulumi.ResourceError(`Cloud SQL for ${args.tenant}: ${problems.join("; ")}`, resource);
+}
+
+/** The instance's settings: private, TLS only, backed up, logged, protected as the tenant asks. */
+export function instanceSettings(args: CloudSqlPostgresArgs): gcp.types.input.sql.DatabaseInstanceSettings {
+  return {
+    // db-g1-small and db-custom-* exist only in Enterprise; PostgreSQL 16 would default to Enterprise Plus.
+    edition: "ENTERPRISE",
+    tier: args.tier,
+    availabilityType: args.highAvailability ? "REGIONAL" : "ZONAL",
+    diskType: "PD_SSD",
+    diskSize: args.diskSizeGb,
+    diskAutoresize: true,
+    ipConfiguration: {
+      ipv4Enabled: false,
+      privateNetwork: args.network,
+      sslMode: "ENCRYPTED_ONLY",
+    },
+    backupConfiguration: {
+      enabled: true,
+      pointInTimeRecoveryEnabled: true,
+      startTime: "02:00",
+      transactionLogRetentionDays: 7,
+      backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
+    },
+    maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
+    databaseFlags: DATABASE_FLAGS.map((flag) => ({ ...flag })),
+    deletionProtectionEnabled: args.protect,
+    userLabels: { ...args.labels },
+  };
+}
+
+export class CloudSqlPostgres extends pulumi.ComponentResource implements PostgresServer {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly sslMode: SslMode = "require";
+  readonly hub: DatabaseLogin;
+  readonly explore: DatabaseLogin;
+  readonly readyResources: pulumi.Resource[];
+  readonly instanceName: pulumi.Output<string>;
+  readonly connectionName: pulumi.Output<string>;
+
+  constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hubfleet:database:CloudSql", name, {}, opts);
+    validateCloudSqlArgs(args, this);
+
+    // Cloud SQL keeps a deleted instance's name for a week: a suffix lets a disposable tenant come back sooner.
+    const suffix = new random.RandomId(`${name}-suffix`, { byteLength: 2 }, { parent: this });
+    const instance = new gcp.sql.DatabaseInstance(
+      `${name}-instance`,
+      {
+        name: pulumi.interpolate`${resourceName(args.tenant, "postgres", 80)}-${suffix.hex}`,
+        project: args.project,
+        region: args.region,
+        databaseVersion: args.version,
+        settings: instanceSettings(args),
+        deletionProtection: args.protect,
+      },
+      {
+        parent: this,
+        protect: args.protect,
+        dependsOn: args.privateServicesAccess ? [args.privateServicesAccess] : [],
+        // Autoresize grows the disk; a smaller configured size must not replace the instance.
+        ignoreChanges: ["settings.diskSize"],
+      },
+    );
+
+    const login = (database: (typeof DATABASES)[number]): { login: DatabaseLogin; resources: pulumi.Resource[] } => {
+      const password = new random.RandomPassword(`${name}-${database}-password`, { length: 32, special: false }, { parent: this });
+      const user = new gcp.sql.User(
+        `${name}-${database}-user`,
+        {
+          project: args.project,
+          instance: instance.name,
+          name: database,
+          password: password.result,
+          // PostgreSQL refuses to drop a role that owns objects; the instance's deletion removes it.
+          deletionPolicy: "ABANDON",
+        },
+        { parent: this },
+      );
+      const db = new gcp.sql.Database(
+        `${name}-${database}-database`,
+        { project: args.project, instance: instance.name, name: database, deletionPolicy: "ABANDON" },
+        { parent: this, dependsOn: [user] },
+      );
+      return { login: { database, user: database, password: password.result }, resources: [user, db] };
+    };
+    const hub = login("hub");
+    const explore = login("explore");
+
+    this.host = instance.privateIpAddress;
+    this.port = pulumi.output(CLOUDSQL_PORT);
+    this.hub = hub.login;
+    this.explore = explore.login;
+    this.instanceName = instance.name;
+    this.connectionName = instance.connectionName;
+    this.readyResources = [instance, ...hub.resources, ...explore.resources];
+    this.registerOutputs({ host: this.host, port: this.port, instanceName: this.instanceName, connectionName: this.connectionName });
+  }
+}

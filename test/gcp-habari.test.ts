@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { resolveOutputs, settle, type PlanRecorder, type RecordedResource } from "../scripts/render/mock-runtime";
+import { clusterStackPlaceholders } from "../scripts/render/placeholders-gcp";
+import { CLUSTER_STACK_OUTPUTS } from "../components/cluster/shared";
+import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
+import { runProgramUnderMocks, stackFileConfig } from "./support/program";
+
+let plan: PlanRecorder;
+let tenant: RecordedResource[];
+let tenantOutputs: Record<string, unknown>;
+let cluster: RecordedResource[];
+let clusterOutputs: Record<string, unknown>;
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const POOL = "gcp:container/nodePool:NodePool";
+const CLUSTER_STACK = "organization/hubfleet/habari-cluster";
+
+beforeAll(async () => {
+  // The tenant renders with no state of the cluster stack: its outputs are placeholders.
+  ({ plan, outputs: tenantOutputs } = await runProgramUnderMocks("habari-nairobi", stackFileConfig("habari-nairobi")));
+  tenant = [...plan.resources];
+  // The cluster stack in the same runtime: its names (habari-*) differ from the tenant's (habari-nairobi-*).
+  const { runProgram } = await import("../stacks/program");
+  const exported = runProgram(stackFileConfig("habari-cluster"));
+  await settle();
+  cluster = plan.resources.slice(tenant.length);
+  clusterOutputs = {};
+  for (const [key, value] of Object.entries(exported)) clusterOutputs[key] = await resolveOutputs(value);
+});
+
+const inTenant = (type: string, suffix = "") => {
+  const found = tenant.filter((r) => r.type === type && r.name.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} *${suffix}, found ${found.map((r) => r.name).join(", ")}`);
+  return found[0]!;
+};
+const values = () => inTenant(RELEASE).inputs.values as Record<string, Record<string, unknown>>;
+
+describe("the shared cluster stack", () => {
+  it("holds only a cluster: no namespace, database or hub", () => {
+    expect(cluster.some((r) => r.type === "gcp:container/cluster:Cluster")).toBe(true);
+    expect(cluster.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("gcp:sql/"))).toEqual([]);
+  });
+
+  it("is regional with private nodes behind Cloud NAT, and peers its network once for every tenant's Cloud SQL", () => {
+    const gke = cluster.find((r) => r.type === "gcp:container/cluster:Cluster")!;
+    expect(gke.inputs).toMatchObject({ location: "europe-west4", privateClusterConfig: { enablePrivateNodes: true }, releaseChannel: { channel: "STABLE" } });
+    expect(cluster.filter((r) => r.type === "gcp:compute/routerNat:RouterNat")).toHaveLength(1);
+    expect(cluster.filter((r) => r.type === "gcp:servicenetworking/connection:Connection")).toHaveLength(1);
+  });
+
+  it("exports what its tenants read, the kubeconfig as a secret", () => {
+    expect(Object.keys(clusterOutputs).sort()).toEqual(Object.values(CLUSTER_STACK_OUTPUTS).sort());
+    expect(clusterOutputs).toMatchObject({ kubeconfig: "[secret]", clusterName: "habari-cluster", clusterLocation: "europe-west4", gcpProject: "habari-data-platform" });
+  });
+
+  it("matches the placeholders a tenant renders with, output for output", () => {
+    expect(Object.keys(clusterStackPlaceholders(CLUSTER_STACK)).sort()).toEqual(Object.values(CLUSTER_STACK_OUTPUTS).sort());
+  });
+});
+
+describe("a Habari tenant on the shared cluster", () => {
+  it("references the cluster stack by name and builds its Kubernetes provider from the secret kubeconfig", () => {
+    const reference = inTenant("pulumi:pulumi:StackReference");
+    expect(reference.name).toBe(CLUSTER_STACK);
+    const provider = inTenant("pulumi:providers:kubernetes");
+    expect(provider.inputs.kubeconfig).toBe("[secret]");
+    expect(inTenant("kubernetes:core/v1:Namespace").provider).toBe(provider.urn);
+    expect(tenant.some((r) => r.type === "gcp:container/cluster:Cluster")).toBe(false);
+  });
+
+  it("adds its own pool to the shared cluster, tainted and labelled with its name", () => {
+    const pool = inTenant(POOL).inputs as { cluster: string; location: string; nodeConfig: Record<string, unknown>; autoscaling: Record<string, unknown> };
+    expect(pool.cluster).toBe(`<${CLUSTER_STACK}.clusterName>`);
+    expect(pool.location).toBe(`<${CLUSTER_STACK}.clusterLocation>`);
+    expect(pool.nodeConfig).toMatchObject({
+      labels: { "hub.jupyter.org/node-purpose": "user", "hubfleet.io/tenant": "habari-nairobi" },
+      taints: [
+        { key: "hub.jupyter.org_dedicated", value: "user", effect: "NO_SCHEDULE" },
+        { key: "hubfleet.io/tenant", value: "habari-nairobi", effect: "NO_SCHEDULE" },
+      ],
+      serviceAccount: `<${CLUSTER_STACK}.nodeServiceAccount>`,
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+    });
+    expect(pool.autoscaling).toMatchObject({ totalMinNodeCount: 0, totalMaxNodeCount: 5 });
+  });
+
+  it("places its users' servers on that pool only: both taints tolerated, the tenant label selected", () => {
+    const singleuser = values().singleuser as { nodeSelector: Record<string, string> };
+    expect(singleuser.nodeSelector).toEqual({ "hubfleet.io/tenant": "habari-nairobi" });
+    const userPods = (values().scheduling as { userPods: { tolerations: unknown[]; nodeAffinity: unknown } }).userPods;
+    expect(userPods.tolerations).toEqual([
+      { key: "hub.jupyter.org_dedicated", operator: "Equal", value: "user", effect: "NoSchedule" },
+      { key: "hubfleet.io/tenant", operator: "Equal", value: "habari-nairobi", effect: "NoSchedule" },
+    ]);
+    expect(userPods.nodeAffinity).toEqual({ matchNodePurpose: "require" });
+    expect(inTenant(RELEASE).dependencies).toContain(inTenant(POOL).urn);
+  });
+
+  it("puts its own Cloud SQL instance on the shared network's private IP, relying on the cluster stack's peering", () => {
+    const instance = inTenant("gcp:sql/databaseInstance:DatabaseInstance");
+    expect((instance.inputs.settings as { ipConfiguration: unknown }).ipConfiguration).toEqual({
+      ipv4Enabled: false,
+      privateNetwork: `<${CLUSTER_STACK}.networkId>`,
+      sslMode: "ENCRYPTED_ONLY",
+    });
+    expect(tenant.filter((r) => r.type === "gcp:servicenetworking/connection:Connection")).toEqual([]);
+    expect(tenant.filter((r) => r.type === "gcp:sql/database:Database").map((d) => d.inputs.name).sort()).toEqual(["explore", "hub"]);
+  });
+
+  it("logs in with GitHub, with admins and an allow list", () => {
+    const config = (values().hub as { config: Record<string, Record<string, unknown>> }).config;
+    expect(config.JupyterHub).toMatchObject({ authenticator_class: "github" });
+    expect(config.Authenticator).toMatchObject({ admin_users: ["habari-admin"], allowed_users: ["amina-k", "brian-o", "wanjiru-m"] });
+  });
+
+  it("gets a regional address, the records, and https", () => {
+    expect(inTenant("gcp:compute/address:Address").inputs).toMatchObject({ region: "europe-west4" });
+    expect(values().proxy).toMatchObject({
+      service: { loadBalancerIP: "<habari-nairobi-endpoint-address.address>" },
+      https: { enabled: true, hosts: ["nairobi.habari.example.org"] },
+    });
+    expect(tenant.filter((r) => r.type === "gcp:dns/recordSet:RecordSet")).toHaveLength(2);
+  });
+
+  it("exports where its cluster is, and no kubeconfig of its own", () => {
+    expect(tenantOutputs).toMatchObject({ clusterStack: CLUSTER_STACK, hubRelease: "habari-nairobi-hub" });
+    expect(tenantOutputs).not.toHaveProperty("kubeconfig");
+  });
+
+  it.skipIf(!chartFilesPresent)("passes the chart's schema", () => {
+    expect(chartSchemaErrors(values()), SKIP_REASON).toEqual([]);
+  });
+});
+
+describe("both plans", () => {
+  it("open no database to 0.0.0.0/0 and hold no service-account key", () => {
+    expect(JSON.stringify(plan.resources)).not.toContain("0.0.0.0/0");
+    expect(plan.ofType("gcp:serviceaccount/key:Key")).toEqual([]);
+  });
+});
