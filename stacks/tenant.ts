@@ -8,6 +8,7 @@ import { postgresPodLabels } from "../components/database/incluster";
 import type { PostgresServer } from "../components/database/types";
 import { databaseEgress, podEgress } from "../components/hub/egress";
 import { Hub } from "../components/hub/hub";
+import { WorkshopUsers, workshopHubValues } from "../components/hub/workshop";
 import type { EgressRule } from "../components/hub/values";
 import { hubReleaseName, kubernetesLabels, tenantNamespace } from "../components/naming";
 import { MINIO_PORT, minioPodLabels } from "../components/storage/minio";
@@ -65,6 +66,20 @@ export class TenantEstate extends pulumi.ComponentResource {
       config.storage.kind === "none" ? undefined : requireBuilder(storageBuilders, config.storage.kind, "storage", this)(context);
     const endpoint = requireBuilder(endpointBuilders, this.cluster.cloud, "endpoint", this)(context);
 
+    // The workshop login: only password hashes reach the cluster, in a Secret the hub mounts.
+    const auth = hubSettings.auth;
+    const workshop =
+      auth.kind === "workshop"
+        ? {
+            users: new WorkshopUsers(
+              `${name}-workshop`,
+              { namespace: this.namespace, participants: auth.participants },
+              { parent: this, providers: [this.cluster.provider] },
+            ),
+            admins: auth.admins,
+          }
+        : undefined;
+
     this.hub = new Hub(
       `${name}-hub`,
       {
@@ -78,7 +93,9 @@ export class TenantEstate extends pulumi.ComponentResource {
         database: this.database,
         storage: this.storage,
         notebookEgress: notebookEgress(config, this.database, this.storage),
+        extraValues: workshop?.users.secretName.apply((secretName) => workshopHubValues({ secretName, admins: workshop.admins })),
         dependsOn: [
+          ...(workshop ? [workshop.users] : []),
           ...this.cluster.readyResources,
           ...this.database.readyResources,
           ...(this.storage?.readyResources ?? []),

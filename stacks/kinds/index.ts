@@ -4,6 +4,7 @@
  */
 import type { ClusterKind, DatabaseKind, StorageKind } from "../config/schema";
 import { s3StorageBuilder } from "./aws";
+import { digitalOceanDatabaseBuilder, digitalOceanEndpointBuilder, doksClusterBuilder } from "./digitalocean";
 import { cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder } from "./gcp";
 import { inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder } from "./local";
 import type { ClusterBuilder, DatabaseBuilder, EndpointBuilder, EstateCluster, StorageBuilder } from "./types";
@@ -12,11 +13,13 @@ export const clusterBuilders: Partial<Record<ClusterKind, ClusterBuilder>> = {
   local: localClusterBuilder,
   gke: gkeClusterBuilder,
   shared: sharedClusterBuilder,
+  doks: doksClusterBuilder,
 };
 
 export const databaseBuilders: Partial<Record<DatabaseKind, DatabaseBuilder>> = {
   incluster: inClusterDatabaseBuilder,
   cloudsql: cloudSqlBuilder,
+  digitalocean: digitalOceanDatabaseBuilder,
 };
 
 export const storageBuilders: Partial<Record<Exclude<StorageKind, "none">, StorageBuilder>> = {
@@ -28,4 +31,5 @@ export const storageBuilders: Partial<Record<Exclude<StorageKind, "none">, Stora
 export const endpointBuilders: Partial<Record<EstateCluster["cloud"], EndpointBuilder>> = {
   local: localEndpointBuilder,
   gcp: gcpEndpointBuilder,
+  digitalocean: digitalOceanEndpointBuilder,
 };

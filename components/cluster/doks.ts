@@ -1,0 +1,196 @@
+/**
+ * A DigitalOcean Kubernetes (DOKS) cluster for one tenant: its own VPC, a default
+ * node pool for the hub, the proxy and the chart's services, and a separate user
+ * pool that takes only notebook servers (labelled and tainted exactly as on GKE),
+ * both autoscaled.
+ *
+ * Hardened by default: its own VPC (the database is reachable only inside it),
+ * auto-upgrade to new patch releases inside a maintenance window, surge upgrades
+ * (new nodes before old ones drain), and a highly available control plane for
+ * production tenants (HA cannot be turned off again once on).
+ *
+ * The Kubernetes version is the config's minor version resolved to its newest
+ * DOKS slug at each `pulumi up` (getKubernetesVersions). With auto-upgrade the
+ * cluster moves to new patches by itself; resolving to the newest keeps Pulumi's
+ * input from ever falling behind the cluster, which DOKS would treat as a downgrade
+ * and replace the cluster for.
+ *
+ * DOKS's credentials in the kubeconfig expire after seven days. The provider renews
+ * them when it reads the cluster: run `pulumi up --refresh` on a stack older than that.
+ *
+ * The default pool's droplet size cannot change in place (the provider replaces the
+ * whole cluster for it); the user pool is a separate resource, so changing
+ * `cluster.doks.userSize` replaces that pool only.
+ */
+import * as digitalocean from "@pulumi/digitalocean";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { resourceName } from "../naming";
+import { doksSizeProblem, resolveDropletSize } from "./doks-sizes";
+import { SYSTEM_POOL_LABELS, USER_POOL_LABELS, USER_POOL_TAINT, dedicatedPoolScheduling, type HubScheduling, type Taint } from "./scheduling";
+
+export type MaintenanceDay = "any" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+
+/** A pool's droplet size (a preset or a slug) and how far the autoscaler may take it. */
+export interface DoksPoolSettings {
+  /** A preset of doks-sizes.ts (medium, 2xlarge, ...) or a droplet size slug. */
+  readonly size: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+}
+
+export interface DoksClusterArgs {
+  /** The tenant's name: the prefix of every cloud resource name. */
+  readonly tenant: string;
+  /** A DigitalOcean region slug such as blr1. */
+  readonly region: string;
+  /** A Kubernetes minor version such as 1.33; its newest DOKS patch is used. */
+  readonly version: string;
+  /** When DOKS may apply patch upgrades (UTC). */
+  readonly maintenance: { readonly day: MaintenanceDay; readonly startTime: string };
+  /** A highly available control plane (production tenants); it cannot be turned off once on. */
+  readonly highAvailability: boolean;
+  /** The default pool: hub, proxy, user scheduler, the chart's other services. */
+  readonly systemPool: DoksPoolSettings;
+  /** The pool notebook servers run on, tainted so nothing else lands there. */
+  readonly userPool: DoksPoolSettings;
+  /** DigitalOcean tags on the cluster and its pools (owner, tenant). */
+  readonly tags: readonly string[];
+}
+
+/** The chart's label and taint on DigitalOcean: DOKS takes Kubernetes' own spelling of the effect. */
+export function doksTaint(taint: Taint): { key: string; value: string; effect: string } {
+  return { key: taint.key, value: taint.value, effect: taint.effect };
+}
+
+/** The prefix getKubernetesVersions matches: `1.33.` finds 1.33.x slugs and not 1.3x. */
+export function doksVersionPrefix(version: string): string {
+  return `${version}.`;
+}
+
+/** Autoscaling as DOKS takes it; no node count, so that `pulumi up` never resets what the autoscaler chose. */
+export function doksAutoscale(pool: DoksPoolSettings): { autoScale: true; minNodes: number; maxNodes: number } {
+  return { autoScale: true, minNodes: pool.minNodes, maxNodes: pool.maxNodes };
+}
+
+/** The maintenance window DOKS applies patch upgrades in. */
+export function doksMaintenancePolicy(maintenance: DoksClusterArgs["maintenance"]): { day: string; startTime: string } {
+  return { day: maintenance.day, startTime: maintenance.startTime };
+}
+
+/** Every problem with the args, each naming what to change; empty when they are sound. */
+export function doksClusterProblems(args: DoksClusterArgs): string[] {
+  const problems: string[] = [];
+  if (!/^1\.[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a Kubernetes minor version such as 1.33`);
+  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(args.maintenance.startTime)) {
+    problems.push(`maintenance start time ${args.maintenance.startTime} is not HH:MM (UTC)`);
+  }
+  for (const [which, pool] of [["system", args.systemPool], ["user", args.userPool]] as const) {
+    const sizeProblem = doksSizeProblem(pool.size);
+    if (sizeProblem) problems.push(`the ${which} pool's size ${sizeProblem}`);
+    if (pool.minNodes > pool.maxNodes) problems.push(`the ${which} pool's minNodes (${pool.minNodes}) exceeds its maxNodes (${pool.maxNodes})`);
+  }
+  // DOKS scales an extra pool to zero, but the cluster needs a node for the hub, the proxy and CoreDNS.
+  if (args.systemPool.minNodes < 1) problems.push("the system pool needs at least one node (minNodes 1) for the hub, the proxy and CoreDNS");
+  if (args.userPool.maxNodes < 1) problems.push("the user pool needs a maxNodes of at least 1");
+  return problems;
+}
+
+/** Throws a ResourceError listing every problem with the args. */
+export function validateDoksClusterArgs(args: DoksClusterArgs, resource?: pulumi.Resource): void {
+  const problems = doksClusterProblems(args);
+  if (problems.length > 0) throw new pulumi.ResourceError(`DOKS cluster ${args.tenant}: ${problems.join("; ")}`, resource);
+}
+
+/** A validated size's slug (validateDoksClusterArgs has refused the others). */
+function slugOf(size: string): string {
+  return resolveDropletSize(size) ?? size;
+}
+
+export class DoksCluster extends pulumi.ComponentResource {
+  readonly provider: k8s.Provider;
+  readonly scheduling: HubScheduling;
+  readonly cloud = "digitalocean" as const;
+  readonly readyResources: pulumi.Resource[];
+  readonly clusterId: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+  readonly vpcId: pulumi.Output<string>;
+  /** The Kubernetes version the cluster was created or upgraded to. */
+  readonly version: pulumi.Output<string>;
+  /** A secret: the cluster's admin kubeconfig (a token that expires after seven days). */
+  readonly kubeconfig: pulumi.Output<string>;
+
+  constructor(name: string, args: DoksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hubfleet:cluster:Doks", name, {}, opts);
+    validateDoksClusterArgs(args, this);
+    const { tenant, region } = args;
+    const tags = [...args.tags];
+
+    // DigitalOcean picks a free private range in the region: two tenants in one account never collide.
+    const vpc = new digitalocean.Vpc(
+      `${name}-vpc`,
+      { name: resourceName(tenant, "vpc"), region, description: `hubfleet: the network of ${tenant}'s hub and database` },
+      { parent: this },
+    );
+
+    const versions = digitalocean.getKubernetesVersionsOutput({ versionPrefix: doksVersionPrefix(args.version) }, { parent: this });
+
+    const cluster = new digitalocean.KubernetesCluster(
+      `${name}-cluster`,
+      {
+        name: resourceName(tenant, "cluster"),
+        region,
+        version: versions.latestVersion,
+        vpcUuid: vpc.id,
+        autoUpgrade: true,
+        surgeUpgrade: true,
+        maintenancePolicy: doksMaintenancePolicy(args.maintenance),
+        ha: args.highAvailability,
+        tags,
+        nodePool: {
+          name: resourceName(tenant, "system"),
+          size: slugOf(args.systemPool.size),
+          ...doksAutoscale(args.systemPool),
+          labels: { ...SYSTEM_POOL_LABELS },
+          tags,
+        },
+      },
+      { parent: this },
+    );
+
+    const userPool = new digitalocean.KubernetesNodePool(
+      `${name}-users`,
+      {
+        clusterId: cluster.id,
+        name: resourceName(tenant, "users"),
+        size: slugOf(args.userPool.size),
+        ...doksAutoscale(args.userPool),
+        labels: { ...USER_POOL_LABELS },
+        taints: [doksTaint(USER_POOL_TAINT)],
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.clusterId = cluster.id;
+    this.clusterName = cluster.name;
+    this.vpcId = vpc.id;
+    this.version = cluster.version;
+    this.kubeconfig = pulumi.secret(cluster.kubeConfigs.apply((configs) => configs[0]?.rawConfig ?? ""));
+    this.provider = new k8s.Provider(
+      `${name}-kubernetes`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: [cluster] },
+    );
+    this.scheduling = dedicatedPoolScheduling();
+    this.readyResources = [cluster, userPool];
+
+    this.registerOutputs({
+      clusterId: this.clusterId,
+      clusterName: this.clusterName,
+      vpcId: this.vpcId,
+      version: this.version,
+      kubeconfig: this.kubeconfig,
+    });
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * DigitalOcean Managed PostgreSQL for one tenant: a cluster on the tenant's VPC,
+ * reachable on its private host only, with a firewall whose one trusted source is
+ * the tenant's Kubernetes cluster. The `hub` and `explore` databases each get their
+ * own user; DigitalOcean generates the passwords (secret outputs). Clients must use
+ * TLS (`sslmode=require`): DigitalOcean's PostgreSQL accepts nothing else.
+ *
+ * Users made through DigitalOcean's API own nothing and, from PostgreSQL 15 on, may
+ * not create tables in a database's public schema. A one-off Kubernetes Job in the
+ * tenant namespace (the firewall lets only the cluster in) connects as the admin
+ * and grants each user its own database and that database's public schema, and
+ * revokes the default CONNECT from everyone else, so `explore` cannot open `hub`.
+ *
+ * Protection: DigitalOcean has no deletion-protection switch on a database
+ * cluster, so a production tenant's cluster is protected in Pulumi (`protect`);
+ * a disposable tenant's goes with `pulumi destroy`.
+ */
+import * as digitalocean from "@pulumi/digitalocean";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { kubernetesLabels, resourceName } from "../naming";
+import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
+
+export interface DigitalOceanPostgresArgs {
+  readonly tenant: string;
+  /** The region of the tenant's cluster and VPC. */
+  readonly region: string;
+  /** The tenant's VPC: the database's private network. */
+  readonly vpcId: pulumi.Input<string>;
+  /** The tenant's DOKS cluster: the firewall's only trusted source. */
+  readonly kubernetesClusterId: pulumi.Input<string>;
+  /** The PostgreSQL major version, such as 16. */
+  readonly version: string;
+  /** A database size slug such as db-s-1vcpu-1gb. */
+  readonly size: string;
+  /** 1, or 2–3 for standby nodes that take over on failure. */
+  readonly nodeCount: number;
+  /** Production: `protect` in Pulumi. Disposable: `pulumi destroy` removes the cluster. */
+  readonly protect: boolean;
+  readonly tags: readonly string[];
+  /** The tenant namespace, where the one-off grants Job runs (the Kubernetes provider is inherited). */
+  readonly namespace: pulumi.Input<string>;
+}
+
+/** The databases, each with a login of the same name. */
+export const DATABASES = ["hub", "explore"] as const;
+export type DatabaseName = (typeof DATABASES)[number];
+
+/** The psql client the grants Job runs; a pinned tag of the official image. */
+export const PSQL_IMAGE = "docker.io/library/postgres:17.6";
+
+/** The Secret holding the admin's private URL, for the grants Job only. */
+export const ADMIN_SECRET_NAME = "hubfleet-database-admin";
+
+/** The image's postgres user: the Job runs as it, never as root. */
+const PSQL_UID = 999;
+
+/** DigitalOcean's maintenance window for the database (UTC), beside the cluster's. */
+export const MAINTENANCE_WINDOW = { day: "sunday", hour: "02:00" } as const;
+
+/** The firewall's rules: the tenant's cluster, and nothing else. */
+export function firewallRules(kubernetesClusterId: pulumi.Input<string>): { type: string; value: pulumi.Input<string> }[] {
+  return [{ type: "k8s", value: kubernetesClusterId }];
+}
+
+function quoteIdent(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/**
+ * What the grants Job has psql run as the admin, one `--command` each (psql runs
+ * them in order and stops at the first error): each database is open only to its
+ * own user, who may create in its public schema. Idempotent: a rerun changes nothing.
+ */
+export function grantsCommands(databases: readonly DatabaseName[]): string[] {
+  return databases.flatMap((database) => {
+    const db = quoteIdent(database);
+    return [
+      `REVOKE ALL ON DATABASE ${db} FROM PUBLIC`,
+      `GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${db}`,
+      // Reuses the admin's host, user, password and sslmode for the database that holds the schema.
+      `\\connect ${database}`,
+      `GRANT USAGE, CREATE ON SCHEMA public TO ${db}`,
+    ];
+  });
+}
+
+export function digitalOceanPostgresProblems(args: DigitalOceanPostgresArgs): string[] {
+  const problems: string[] = [];
+  if (!/^[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a PostgreSQL major version such as 16`);
+  if (!/^(db|gd|so1_5|m)-/.test(args.size)) problems.push(`size ${args.size} is not a database size slug such as db-s-1vcpu-1gb`);
+  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3) problems.push(`nodeCount ${args.nodeCount} must be 1, 2 or 3`);
+  return problems;
+}
+
+export function validateDigitalOceanPostgresArgs(args: DigitalOceanPostgresArgs, resource?: pulumi.Resource): void {
+  const problems = digitalOceanPostgresProblems(args);
+  if (problems.length > 0) throw new pulumi.ResourceError(`DigitalOcean PostgreSQL for ${args.tenant}: ${problems.join("; ")}`, resource);
+}
+
+export class DigitalOceanPostgres extends pulumi.ComponentResource implements PostgresServer {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly sslMode: SslMode = "require";
+  readonly hub: DatabaseLogin;
+  readonly explore: DatabaseLogin;
+  readonly readyResources: pulumi.Resource[];
+  readonly clusterId: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+
+  constructor(name: string, args: DigitalOceanPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hubfleet:database:DigitalOcean", name, {}, opts);
+    validateDigitalOceanPostgresArgs(args, this);
+
+    const cluster = new digitalocean.DatabaseCluster(
+      `${name}-cluster`,
+      {
+        name: resourceName(args.tenant, "postgres"),
+        engine: "pg",
+        version: args.version,
+        size: args.size,
+        nodeCount: args.nodeCount,
+        region: args.region,
+        privateNetworkUuid: args.vpcId,
+        maintenanceWindows: [{ ...MAINTENANCE_WINDOW }],
+        tags: [...args.tags],
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    const firewall = new digitalocean.DatabaseFirewall(
+      `${name}-firewall`,
+      { clusterId: cluster.id, rules: firewallRules(args.kubernetesClusterId) },
+      { parent: this },
+    );
+
+    const login = (database: DatabaseName): { login: DatabaseLogin; resources: pulumi.Resource[] } => {
+      const db = new digitalocean.DatabaseDb(`${name}-${database}-database`, { clusterId: cluster.id, name: database }, { parent: this });
+      const user = new digitalocean.DatabaseUser(`${name}-${database}-user`, { clusterId: cluster.id, name: database }, { parent: this });
+      // The provider marks the generated password secret; pulumi.secret keeps it so through every apply.
+      return { login: { database, user: database, password: pulumi.secret(user.password) }, resources: [db, user] };
+    };
+    const hub = login("hub");
+    const explore = login("explore");
+    const grants = this.grantsJob(name, args, cluster, [firewall, ...hub.resources, ...explore.resources]);
+
+    this.host = cluster.privateHost;
+    this.port = cluster.port;
+    this.hub = hub.login;
+    this.explore = explore.login;
+    this.clusterId = cluster.id;
+    this.clusterName = cluster.name;
+    this.readyResources = [cluster, firewall, ...hub.resources, ...explore.resources, grants];
+    this.registerOutputs({ host: this.host, port: this.port, clusterId: this.clusterId, clusterName: this.clusterName });
+  }
+
+  /** The admin's private URL in a Secret, and the Job that runs grantsScript with it. */
+  private grantsJob(name: string, args: DigitalOceanPostgresArgs, cluster: digitalocean.DatabaseCluster, after: pulumi.Resource[]): k8s.batch.v1.Job {
+    const labels = kubernetesLabels(args.tenant, "database-grants");
+    const adminSecret = new k8s.core.v1.Secret(
+      `${name}-admin-url`,
+      {
+        metadata: { name: ADMIN_SECRET_NAME, namespace: args.namespace, labels },
+        type: "Opaque",
+        stringData: { url: pulumi.secret(cluster.privateUri) },
+      },
+      { parent: this },
+    );
+    const commands = grantsCommands(DATABASES).flatMap((command) => ["--command", command]);
+    return new k8s.batch.v1.Job(
+      `${name}-grants`,
+      {
+        metadata: { namespace: args.namespace, labels },
+        spec: {
+          backoffLimit: 6,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: "OnFailure",
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, runAsUser: PSQL_UID, runAsGroup: PSQL_UID, seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: "psql",
+                  image: PSQL_IMAGE,
+                  command: ["psql", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", "$(ADMIN_URL)", ...commands],
+                  env: [{ name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key: "url" } } }],
+                  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                },
+              ],
+            },
+          },
+        },
+      },
+      // Jobs are immutable: changed commands make a new Job (auto-named) before the old one goes.
+      { parent: this, dependsOn: after },
+    );
+  }
+}

@@ -1,0 +1,189 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { installMockRuntime, resolveOutputs, settle, type PlanRecorder } from "../scripts/render/mock-runtime";
+import { DOKS_SIZE_PRESETS, doksSizeProblem, dropletMemoryGb, resolveDropletSize } from "../components/cluster/doks-sizes";
+import { ConfigError } from "../stacks/config/load";
+import { config } from "./support/configs";
+
+type Doks = typeof import("../components/cluster/doks");
+
+const CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster";
+const POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool";
+const VPC = "digitalocean:index/vpc:Vpc";
+
+let plan: PlanRecorder;
+let doks: Doks;
+let production: InstanceType<Doks["DoksCluster"]>;
+
+const args = (overrides: Partial<Parameters<Doks["doksClusterProblems"]>[0]> = {}): Parameters<Doks["doksClusterProblems"]>[0] => ({
+  tenant: "acme",
+  region: "blr1",
+  version: "1.33",
+  maintenance: { day: "sunday", startTime: "20:30" },
+  highAvailability: true,
+  systemPool: { size: "medium", minNodes: 1, maxNodes: 3 },
+  userPool: { size: "2xlarge", minNodes: 0, maxNodes: 8 },
+  tags: ["hubfleet", "hubfleet-tenant-acme"],
+  ...overrides,
+});
+
+beforeAll(async () => {
+  plan = await installMockRuntime({ stack: "test" });
+  doks = await import("../components/cluster/doks");
+  production = new doks.DoksCluster("acme-cluster", args());
+  new doks.DoksCluster("scratch-cluster", args({ tenant: "scratch", highAvailability: false }));
+  await settle();
+});
+
+describe("the DOKS cluster", () => {
+  it("lives in its own VPC in the configured region", () => {
+    const vpc = plan.one(VPC, "acme-cluster-vpc");
+    expect(vpc.inputs).toMatchObject({ name: "acme-vpc", region: "blr1" });
+    const cluster = plan.one(CLUSTER, "acme-cluster-cluster");
+    expect(cluster.inputs).toMatchObject({ region: "blr1", vpcUuid: "acme-cluster-vpc-id" });
+    expect(cluster.dependencies).toContain(vpc.urn);
+  });
+
+  it("upgrades itself inside a maintenance window, with surge upgrades", () => {
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs).toMatchObject({
+      autoUpgrade: true,
+      surgeUpgrade: true,
+      maintenancePolicy: { day: "sunday", startTime: "20:30" },
+    });
+  });
+
+  it("runs the newest patch of the configured minor version", () => {
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.version).toBe("<newest DOKS 1.33.x>");
+    expect(doks.doksVersionPrefix("1.33")).toBe("1.33.");
+  });
+
+  it("has a highly available control plane only when asked (production tenants)", () => {
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.ha).toBe(true);
+    expect(plan.one(CLUSTER, "scratch-cluster-cluster").inputs.ha).toBe(false);
+  });
+
+  it("makes the default pool the autoscaled system pool, labelled core and untainted", () => {
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.nodePool).toEqual({
+      name: "acme-system",
+      size: "s-1vcpu-2gb",
+      autoScale: true,
+      minNodes: 1,
+      maxNodes: 3,
+      labels: { "hub.jupyter.org/node-purpose": "core" },
+      tags: ["hubfleet", "hubfleet-tenant-acme"],
+    });
+  });
+
+  it("gives users their own pool: labelled user, tainted with DigitalOcean's NoSchedule spelling, autoscaled from zero", () => {
+    const users = plan.one(POOL, "acme-cluster-users");
+    expect(users.inputs).toEqual({
+      clusterId: "acme-cluster-cluster-id",
+      name: "acme-users",
+      size: "s-4vcpu-8gb",
+      autoScale: true,
+      minNodes: 0,
+      maxNodes: 8,
+      labels: { "hub.jupyter.org/node-purpose": "user" },
+      taints: [{ key: "hub.jupyter.org_dedicated", value: "user", effect: "NoSchedule" }],
+      tags: ["hubfleet", "hubfleet-tenant-acme"],
+    });
+    // No node count: a `pulumi up` must never reset what the autoscaler chose.
+    expect(users.inputs).not.toHaveProperty("nodeCount");
+  });
+
+  it("places the hub's pods as on GKE: users on the tainted pool, services on the system pool", () => {
+    expect(production.scheduling.user).toEqual({
+      matchNodePurpose: "require",
+      nodeSelector: {},
+      tolerations: [{ key: "hub.jupyter.org_dedicated", operator: "Equal", value: "user", effect: "NoSchedule" }],
+    });
+    expect(production.scheduling.core.matchNodePurpose).toBe("require");
+    expect(production.cloud).toBe("digitalocean");
+  });
+
+  it("reaches Kubernetes with the cluster's kubeconfig, a secret, and waits for both pools", async () => {
+    const provider = plan.one("pulumi:providers:kubernetes", "acme-cluster-kubernetes");
+    expect(provider.inputs.kubeconfig).toBe("[secret]");
+    expect(provider.dependencies).toContain(plan.one(CLUSTER, "acme-cluster-cluster").urn);
+    expect(await resolveOutputs(production.kubeconfig)).toBe("[secret]");
+    expect(production.readyResources).toHaveLength(2);
+  });
+
+  it("tags the cluster and its pools with the owner", () => {
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.tags).toEqual(["hubfleet", "hubfleet-tenant-acme"]);
+  });
+});
+
+describe("the DOKS cluster's validator", () => {
+  it("accepts sound args", () => {
+    expect(doks.doksClusterProblems(args())).toEqual([]);
+  });
+
+  it("names every problem", () => {
+    const problems = doks.doksClusterProblems(
+      args({
+        version: "1.33.1",
+        maintenance: { day: "monday", startTime: "25:00" },
+        systemPool: { size: "small", minNodes: 0, maxNodes: 2 },
+        userPool: { size: "enormous", minNodes: 4, maxNodes: 2 },
+      }),
+    );
+    expect(problems).toHaveLength(6);
+    expect(problems.join("\n")).toMatch(/version 1\.33\.1/);
+    expect(problems.join("\n")).toMatch(/25:00/);
+    expect(problems.join("\n")).toMatch(/system pool's size small \(s-1vcpu-1gb\) has 1 GB/);
+    expect(problems.join("\n")).toMatch(/user pool's size enormous is neither a preset/);
+    expect(problems.join("\n")).toMatch(/minNodes \(4\) exceeds its maxNodes \(2\)/);
+    expect(problems.join("\n")).toMatch(/system pool needs at least one node/);
+  });
+
+  it("throws a ResourceError", () => {
+    expect(() => doks.validateDoksClusterArgs(args({ version: "latest" }))).toThrow(/DOKS cluster acme: version latest/);
+  });
+
+  it("keeps DigitalOcean's taint effect spelling (GKE's would be NO_SCHEDULE)", () => {
+    expect(doks.doksTaint({ key: "k", value: "v", effect: "NoSchedule" })).toEqual({ key: "k", value: "v", effect: "NoSchedule" });
+  });
+});
+
+describe("node sizes", () => {
+  it("keeps PipalHub's presets as PipalHub defined them", () => {
+    expect(DOKS_SIZE_PRESETS).toMatchObject({ small: "s-1vcpu-1gb", medium: "s-1vcpu-2gb", large: "s-2vcpu-2gb" });
+  });
+
+  it("resolves workshop presets and passes slugs through", () => {
+    expect(resolveDropletSize("2xlarge")).toBe("s-4vcpu-8gb");
+    expect(resolveDropletSize("highmem")).toBe("m-2vcpu-16gb");
+    expect(resolveDropletSize("s-8vcpu-16gb-amd")).toBe("s-8vcpu-16gb-amd");
+    expect(resolveDropletSize("c-8")).toBe("c-8");
+    expect(resolveDropletSize("huge")).toBeUndefined();
+  });
+
+  it("reads memory from a slug", () => {
+    expect(dropletMemoryGb("s-1vcpu-1gb")).toBe(1);
+    expect(dropletMemoryGb("s-1vcpu-512mb-10gb")).toBe(0.5);
+    expect(dropletMemoryGb("s-2vcpu-4gb-amd")).toBe(4);
+    expect(dropletMemoryGb("c-4")).toBe(8);
+    expect(dropletMemoryGb("gpu-h100x1")).toBeUndefined();
+  });
+
+  it("refuses nodes under 2 GB and accepts every other preset", () => {
+    expect(doksSizeProblem("small")).toMatch(/at least 2 GB/);
+    expect(doksSizeProblem("s-1vcpu-512mb-10gb")).toMatch(/at least 2 GB/);
+    for (const preset of Object.keys(DOKS_SIZE_PRESETS).filter((p) => p !== "small")) expect(doksSizeProblem(preset), preset).toBeUndefined();
+  });
+
+  it("is a keyed config error for a doks tenant, and no concern of other kinds", () => {
+    const doksTenant = { cluster: { kind: "doks", doks: { systemSize: "small", userSize: "tiny" } }, digitalocean: { region: "blr1" }, hub: { auth: { kind: "github", clientId: "x", clientSecret: "s", admins: [] } } };
+    let error: unknown;
+    try {
+      config(doksTenant, ["hub.auth.clientSecret"]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toContainEqual(expect.stringMatching(/^hubfleet:cluster\.doks\.systemSize: small \(s-1vcpu-1gb\) has 1 GB/));
+    expect(problems).toContainEqual(expect.stringMatching(/^hubfleet:cluster\.doks\.userSize: tiny is neither a preset/));
+    expect(() => config({ cluster: { doks: { systemSize: "small" } } })).not.toThrow();
+  });
+});

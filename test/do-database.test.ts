@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { installMockRuntime, resolveOutputs, settle, type PlanRecorder } from "../scripts/render/mock-runtime";
+
+type Database = typeof import("../components/database/digitalocean");
+
+const CLUSTER = "digitalocean:index/databaseCluster:DatabaseCluster";
+const FIREWALL = "digitalocean:index/databaseFirewall:DatabaseFirewall";
+const DB = "digitalocean:index/databaseDb:DatabaseDb";
+const USER = "digitalocean:index/databaseUser:DatabaseUser";
+const JOB = "kubernetes:batch/v1:Job";
+
+let plan: PlanRecorder;
+let database: Database;
+let production: InstanceType<Database["DigitalOceanPostgres"]>;
+
+const args = (overrides: Partial<Parameters<Database["digitalOceanPostgresProblems"]>[0]> = {}): Parameters<Database["digitalOceanPostgresProblems"]>[0] => ({
+  tenant: "acme",
+  region: "blr1",
+  vpcId: pulumi.output("acme-vpc-id"),
+  kubernetesClusterId: pulumi.output("acme-doks-id"),
+  version: "16",
+  size: "db-s-1vcpu-1gb",
+  nodeCount: 1,
+  protect: true,
+  tags: ["hubfleet", "hubfleet-tenant-acme"],
+  namespace: pulumi.output("acme"),
+  ...overrides,
+});
+
+beforeAll(async () => {
+  plan = await installMockRuntime({ stack: "test" });
+  database = await import("../components/database/digitalocean");
+  production = new database.DigitalOceanPostgres("acme-database", args());
+  new database.DigitalOceanPostgres("scratch-database", args({ tenant: "scratch", protect: false }));
+  await settle();
+});
+
+describe("DigitalOcean Managed PostgreSQL", () => {
+  it("runs PostgreSQL on the tenant's VPC, in its region", () => {
+    expect(plan.one(CLUSTER, "acme-database-cluster").inputs).toMatchObject({
+      name: "acme-postgres",
+      engine: "pg",
+      version: "16",
+      size: "db-s-1vcpu-1gb",
+      nodeCount: 1,
+      region: "blr1",
+      privateNetworkUuid: "acme-vpc-id",
+      tags: ["hubfleet", "hubfleet-tenant-acme"],
+    });
+  });
+
+  it("trusts one source only: the tenant's Kubernetes cluster", () => {
+    const firewall = plan.one(FIREWALL, "acme-database-firewall");
+    expect(firewall.inputs).toEqual({ clusterId: "acme-database-cluster-id", rules: [{ type: "k8s", value: "acme-doks-id" }] });
+    expect(database.firewallRules("c-1")).toEqual([{ type: "k8s", value: "c-1" }]);
+  });
+
+  it("makes the hub and explore databases, each with its own user", () => {
+    const mine = (type: string) => plan.ofType(type).filter((r) => r.name.startsWith("acme-"));
+    expect(mine(DB).map((d) => d.inputs)).toEqual([
+      { clusterId: "acme-database-cluster-id", name: "hub" },
+      { clusterId: "acme-database-cluster-id", name: "explore" },
+    ]);
+    expect(mine(USER).map((u) => u.inputs.name)).toEqual(["hub", "explore"]);
+    expect(production.hub).toMatchObject({ database: "hub", user: "hub" });
+    expect(production.explore).toMatchObject({ database: "explore", user: "explore" });
+  });
+
+  it("hands out DigitalOcean's generated passwords as secrets", async () => {
+    expect(await pulumi.isSecret(production.hub.password)).toBe(true);
+    expect(await resolveOutputs(production.explore.password)).toBe("[secret]");
+  });
+
+  it("is reached on its private host, over TLS", async () => {
+    expect(await resolveOutputs(production.host)).toBe("<acme-database-cluster.privateHost>");
+    expect(await resolveOutputs(production.port)).toBe(25060);
+    expect(production.sslMode).toBe("require");
+  });
+
+  it("is protected for a production tenant and destroyable for a disposable one", () => {
+    expect(plan.one(CLUSTER, "acme-database-cluster").protect).toBe(true);
+    expect(plan.one(CLUSTER, "scratch-database-cluster").protect).toBe(false);
+  });
+
+  it("grants each user its own database from a Job in the tenant namespace, after the firewall, databases and users", async () => {
+    const job = plan.one(JOB, "acme-database-grants");
+    const container = (job.inputs as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0]!;
+    expect(container.image).toBe(database.PSQL_IMAGE);
+    expect(container.command).toEqual(expect.arrayContaining(["--dbname", "$(ADMIN_URL)", "GRANT USAGE, CREATE ON SCHEMA public TO \"hub\""]));
+    expect(container.env).toEqual([{ name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: "hubfleet-database-admin", key: "url" } } }]);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    const mustPrecede = [FIREWALL, DB, USER].flatMap((type) => plan.ofType(type).filter((r) => r.name.startsWith("acme-")).map((r) => r.urn));
+    expect(job.dependencies).toEqual(expect.arrayContaining(mustPrecede));
+    expect(plan.one("kubernetes:core/v1:Secret", "acme-database-admin-url").inputs.stringData).toEqual({ url: "[secret]" });
+    const readyUrns = await Promise.all(production.readyResources.map((r) => resolveOutputs(r.urn)));
+    expect(readyUrns).toEqual(expect.arrayContaining([job.urn, ...mustPrecede, plan.one(CLUSTER, "acme-database-cluster").urn]));
+  });
+
+  it("grants with idempotent commands that open each database to its own user only", () => {
+    expect(database.grantsCommands(["hub"])).toEqual([
+      'REVOKE ALL ON DATABASE "hub" FROM PUBLIC',
+      'GRANT CONNECT, TEMPORARY ON DATABASE "hub" TO "hub"',
+      "\\connect hub",
+      'GRANT USAGE, CREATE ON SCHEMA public TO "hub"',
+    ]);
+  });
+
+  it("validates its args", () => {
+    expect(database.digitalOceanPostgresProblems(args())).toEqual([]);
+    expect(database.digitalOceanPostgresProblems(args({ version: "POSTGRES_16", size: "s-1vcpu-1gb", nodeCount: 4 }))).toHaveLength(3);
+    expect(() => database.validateDigitalOceanPostgresArgs(args({ nodeCount: 0 }))).toThrow(/nodeCount 0/);
+  });
+});
