@@ -7,7 +7,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { settle, type PlanRecorder, type RecordedResource } from "../scripts/render/mock-runtime";
 import { workshopHubValues } from "../components/hub/workshop";
-import { mergeValues } from "../components/hub/values";
 import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
 import { runProgramUnderMocks, stackFileConfig } from "./support/program";
 
