@@ -437,7 +437,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         reservedPeeringRanges: [range.name],
         // Google keeps Cloud SQL's producer side for days after an instance goes and refuses to delete
         // the connection meanwhile: abandon it rather than fail the destroy here. The peering it leaves
-        // must then be removed before the network goes (docs/gcp.md gives the one gcloud command).
+        // must then be removed before the network goes (the README gives the one gcloud command).
         deletionPolicy: "ABANDON",
         // A tenant re-created under the same network name meets the abandoned connection: update it.
         updateOnCreationFail: true,
