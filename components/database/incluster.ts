@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { kubernetesLabels } from "../naming";
+import { dataVolume, HARDENED_CONTAINER, nonRootPod } from "../workload";
 import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
 
 export interface InClusterPostgresArgs {
@@ -100,8 +101,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements Postg
           template: {
             metadata: { labels },
             spec: {
-              automountServiceAccountToken: false,
-              securityContext: { runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+              ...nonRootPod(999),
               containers: [
                 {
                   name: "postgres",
@@ -116,7 +116,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements Postg
                   ],
                   readinessProbe: { exec: { command: ["pg_isready", "-U", "postgres"] }, periodSeconds: 5 },
                   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                  securityContext: HARDENED_CONTAINER,
                   volumeMounts: [
                     { name: "data", mountPath: "/var/lib/postgresql/data" },
                     { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
@@ -130,19 +130,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements Postg
               ],
             },
           },
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                resources: { requests: { storage: args.storage } },
-                ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
-              },
-            },
-          ],
-          persistentVolumeClaimRetentionPolicy: args.protect
-            ? { whenDeleted: "Retain", whenScaled: "Retain" }
-            : { whenDeleted: "Delete", whenScaled: "Retain" },
+          ...dataVolume({ labels, size: args.storage, storageClass: args.storageClass, protect: args.protect }),
         },
       },
       { parent: this, dependsOn: [credentials, initScript], protect: args.protect },

@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { kubernetesLabels } from "../naming";
+import { dataVolume, HARDENED_CONTAINER, nonRootPod } from "../workload";
 import { tenantBucketAccessPolicy } from "./iam-policy";
 import type { AccessKeyCredential, ObjectStorage } from "./types";
 
@@ -103,7 +104,6 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
       { parent: this },
     );
     const secretEnv = (key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } });
-    const hardened = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
     const server = new k8s.apps.v1.StatefulSet(
       `${name}-server`,
       {
@@ -115,8 +115,7 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
           template: {
             metadata: { labels },
             spec: {
-              automountServiceAccountToken: false,
-              securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+              ...nonRootPod(1000),
               containers: [
                 {
                   name: "minio",
@@ -126,25 +125,13 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
                   env: [secretEnv("MINIO_ROOT_USER"), secretEnv("MINIO_ROOT_PASSWORD")],
                   readinessProbe: { httpGet: { path: "/minio/health/ready", port: MINIO_PORT }, periodSeconds: 5 },
                   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
-                  securityContext: hardened,
+                  securityContext: HARDENED_CONTAINER,
                   volumeMounts: [{ name: "data", mountPath: "/data" }],
                 },
               ],
             },
           },
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                resources: { requests: { storage: args.storage } },
-                ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
-              },
-            },
-          ],
-          persistentVolumeClaimRetentionPolicy: args.protect
-            ? { whenDeleted: "Retain", whenScaled: "Retain" }
-            : { whenDeleted: "Delete", whenScaled: "Retain" },
+          ...dataVolume({ labels, size: args.storage, storageClass: args.storageClass, protect: args.protect }),
         },
       },
       { parent: this, dependsOn: [credentials], protect: args.protect },
@@ -171,7 +158,7 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
                     { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
                     ...["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "TENANT_ACCESS_KEY", "TENANT_SECRET_KEY"].map(secretEnv),
                   ],
-                  securityContext: hardened,
+                  securityContext: HARDENED_CONTAINER,
                   volumeMounts: [{ name: "setup", mountPath: "/setup", readOnly: true }],
                 },
               ],

@@ -156,6 +156,21 @@ class RecordingMonitor extends MockMonitor {
     return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
   }
 
+  private record(urn: string, req: Pick<ReadRequest & RegisterRequest, "getType" | "getName" | "getParent" | "getProvider" | "getDependenciesList">, inputs: Record<string, unknown>, protect: boolean, custom: boolean): void {
+    const provider = providerUrn(req.getProvider());
+    this.recorder.resources.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      ...(req.getParent() ? { parent: req.getParent() } : {}),
+      ...(provider ? { provider } : {}),
+      dependencies: [...new Set(req.getDependenciesList())].sort(),
+      inputs,
+      protect,
+      custom,
+    });
+  }
+
   /** Reads (StackReference, `get` functions) are recorded like registrations, with their id as an input. */
   async readResource(req: ReadRequest, callback: Callback): Promise<void> {
     try {
@@ -171,17 +186,7 @@ class RecordingMonitor extends MockMonitor {
       const urn = this.urnFor(req.getParent(), req.getType(), req.getName());
       const serializedState = await pulumi.runtime.serializeProperties("", result.state);
       this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
-      this.recorder.resources.push({
-        urn,
-        type: req.getType(),
-        name: req.getName(),
-        ...(req.getParent() ? { parent: req.getParent() } : {}),
-        ...(providerUrn(req.getProvider()) ? { provider: providerUrn(req.getProvider()) } : {}),
-        dependencies: [...new Set(req.getDependenciesList())].sort(),
-        inputs: redact({ ...inputs, id: req.getId() }) as Record<string, unknown>,
-        protect: false,
-        custom: true,
-      });
+      this.record(urn, req, redact({ ...inputs, id: req.getId() }) as Record<string, unknown>, false, true);
       const response = new resproto.ReadResourceResponse();
       response.setUrn(urn);
       response.setProperties(structproto.Struct.fromJavaScript(serializedState as Record<string, structproto.JavaScriptValue>));
@@ -210,17 +215,7 @@ class RecordingMonitor extends MockMonitor {
       }
       const serializedState = await pulumi.runtime.serializeProperties("", state);
       this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
-      this.recorder.resources.push({
-        urn,
-        type: req.getType(),
-        name: req.getName(),
-        ...(req.getParent() ? { parent: req.getParent() } : {}),
-        ...(providerUrn(req.getProvider()) ? { provider: providerUrn(req.getProvider()) } : {}),
-        dependencies: [...new Set(req.getDependenciesList())].sort(),
-        inputs: redactAlwaysSecret(req.getType(), inputs),
-        protect: req.getProtect(),
-        custom: req.getCustom(),
-      });
+      this.record(urn, req, redactAlwaysSecret(req.getType(), inputs), req.getProtect(), req.getCustom());
       const response = new resproto.RegisterResourceResponse();
       response.setUrn(urn);
       response.setId(result.id ?? "");

@@ -8,16 +8,8 @@ import type { RecordedResource } from "./mock-runtime";
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
-export interface PlanResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent?: string;
-  provider?: string;
-  dependencies: string[];
-  inputs: Record<string, unknown>;
-  protect: boolean;
-}
+/** A recorded resource as plan.json shows it (DESIGN.md's field list). */
+export type PlanResource = Omit<RecordedResource, "custom">;
 
 export interface Plan {
   stack: string;
