@@ -23,3 +23,9 @@ export interface KubernetesTarget {
   /** The storage class for the hub's and the in-cluster services' volumes; the cluster default when unset. */
   readonly storageClass?: string;
 }
+
+/** Only the neutral face of a cluster component, without its cloud's own fields. */
+export function kubernetesTargetOf(cluster: KubernetesTarget): KubernetesTarget {
+  const { provider, scheduling, cloud, serviceAccountIssuer, readyResources, storageClass } = cluster;
+  return { provider, scheduling, cloud, serviceAccountIssuer, readyResources, storageClass };
+}

@@ -10,6 +10,7 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import { DoksCluster } from "../../components/cluster/doks";
+import { kubernetesTargetOf } from "../../components/cluster/types";
 import { DigitalOceanPostgres } from "../../components/database/digitalocean";
 import { DigitalOceanEndpoint } from "../../components/endpoint/digitalocean";
 import { ownerTagList } from "../../components/naming";
@@ -63,10 +64,7 @@ export const doksClusterBuilder: ClusterBuilder = ({ config, parent }) => {
     { parent, providers: [digitalOceanProvider(config, parent)] },
   );
   return {
-    provider: cluster.provider,
-    scheduling: cluster.scheduling,
-    cloud: cluster.cloud,
-    readyResources: cluster.readyResources,
+    ...kubernetesTargetOf(cluster),
     digitalocean: { region, vpcId: cluster.vpcId, clusterId: cluster.clusterId },
     outputs: {
       kubeconfig: cluster.kubeconfig,

@@ -9,6 +9,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../../components/cluster/gke";
+import { kubernetesTargetOf } from "../../components/cluster/types";
 import { CLUSTER_STACK_OUTPUTS, SharedCluster } from "../../components/cluster/shared";
 import { CloudSqlPostgres } from "../../components/database/cloudsql";
 import { GcpEndpoint } from "../../components/endpoint/gcp";
@@ -72,11 +73,7 @@ export const gkeClusterBuilder: ClusterBuilder = ({ config, parent }) => {
   );
   const O = CLUSTER_STACK_OUTPUTS;
   return {
-    provider: cluster.provider,
-    scheduling: cluster.scheduling,
-    cloud: cluster.cloud,
-    serviceAccountIssuer: cluster.serviceAccountIssuer,
-    readyResources: cluster.readyResources,
+    ...kubernetesTargetOf(cluster),
     gcp: {
       project,
       region,
@@ -117,11 +114,7 @@ export const sharedClusterBuilder: ClusterBuilder = ({ config, parent }) => {
     { parent, providers: [gcpProvider(config, parent)] },
   );
   return {
-    provider: cluster.provider,
-    scheduling: cluster.scheduling,
-    cloud: cluster.cloud,
-    serviceAccountIssuer: cluster.serviceAccountIssuer,
-    readyResources: cluster.readyResources,
+    ...kubernetesTargetOf(cluster),
     // The cluster stack made the private services access; the tenant's instance only uses it.
     gcp: { project, region, networkId: cluster.networkId, clusterName: cluster.clusterName, location: cluster.location },
     outputs: { clusterStack: shared.stack, clusterName: cluster.clusterName },
