@@ -129,7 +129,8 @@ export class DigitalOceanEndpoint extends pulumi.ComponentResource implements Hu
           { domain, name: relativeName, type: "A", value: loadBalancer.ip, ttl: RECORD_TTL_SECONDS },
           { parent: this },
         ),
-        // Only letsencrypt may issue for the hub's name.
+        // Only letsencrypt may issue for the hub's name. The trailing dot is DigitalOcean's
+        // spelling: its API refuses a CAA issuer without it, and the provider reads it back with one.
         new digitalocean.DnsRecord(
           `${name}-caa-record`,
           { domain, name: relativeName, type: "CAA", flags: 0, tag: "issue", value: "letsencrypt.org.", ttl: RECORD_TTL_SECONDS },
