@@ -17,8 +17,8 @@ let production: InstanceType<Doks["DoksCluster"]>;
 const args = (overrides: Partial<Parameters<Doks["doksClusterProblems"]>[0]> = {}): Parameters<Doks["doksClusterProblems"]>[0] => ({
   tenant: "acme",
   region: "blr1",
-  version: "1.33",
-  maintenance: { day: "sunday", startTime: "20:30" },
+  version: "1.36",
+  maintenance: { day: "sunday", startTime: "20:00" },
   highAvailability: true,
   systemPool: { size: "medium", minNodes: 1, maxNodes: 3 },
   userPool: { size: "2xlarge", minNodes: 0, maxNodes: 8 },
@@ -47,13 +47,13 @@ describe("the DOKS cluster", () => {
     expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs).toMatchObject({
       autoUpgrade: true,
       surgeUpgrade: true,
-      maintenancePolicy: { day: "sunday", startTime: "20:30" },
+      maintenancePolicy: { day: "sunday", startTime: "20:00" },
     });
   });
 
   it("runs the newest patch of the configured minor version", () => {
-    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.version).toBe("<newest DOKS 1.33.x>");
-    expect(doks.doksVersionPrefix("1.33")).toBe("1.33.");
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.version).toBe("<newest DOKS 1.36.x>");
+    expect(doks.doksVersionPrefix("1.36")).toBe("1.36.");
   });
 
   it("has a highly available control plane only when asked (production tenants)", () => {
@@ -130,6 +130,7 @@ describe("the DOKS cluster's validator", () => {
     expect(problems).toHaveLength(6);
     expect(problems.join("\n")).toMatch(/version 1\.33\.1/);
     expect(problems.join("\n")).toMatch(/25:00/);
+    expect(doks.doksClusterProblems(args({ maintenance: { day: "monday", startTime: "20:30" } }))).toEqual([expect.stringMatching(/20:30 is not a whole hour/)]);
     expect(problems.join("\n")).toMatch(/system pool's size small \(s-1vcpu-1gb\) has 1 GB/);
     expect(problems.join("\n")).toMatch(/user pool's size enormous is neither a preset/);
     expect(problems.join("\n")).toMatch(/minNodes \(4\) exceeds its maxNodes \(2\)/);
@@ -155,6 +156,7 @@ describe("node sizes", () => {
     expect(resolveDropletSize("highmem")).toBe("m-2vcpu-16gb");
     expect(resolveDropletSize("s-8vcpu-16gb-amd")).toBe("s-8vcpu-16gb-amd");
     expect(resolveDropletSize("c-8")).toBe("c-8");
+    expect(resolveDropletSize("so1_5-2vcpu-16gb")).toBe("so1_5-2vcpu-16gb");
     expect(resolveDropletSize("huge")).toBeUndefined();
   });
 

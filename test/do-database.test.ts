@@ -67,6 +67,17 @@ describe("DigitalOcean Managed PostgreSQL", () => {
     expect(production.explore).toMatchObject({ database: "explore", user: "explore" });
   });
 
+  it("makes them one at a time, after the firewall: DigitalOcean refuses concurrent changes now and then", () => {
+    const chain = [
+      plan.one(FIREWALL, "acme-database-firewall"),
+      plan.one(DB, "acme-database-hub-database"),
+      plan.one(USER, "acme-database-hub-user"),
+      plan.one(DB, "acme-database-explore-database"),
+      plan.one(USER, "acme-database-explore-user"),
+    ];
+    chain.slice(1).forEach((resource, index) => expect(resource.dependencies, resource.name).toContain(chain[index]!.urn));
+  });
+
   it("hands out DigitalOcean's generated passwords as secrets", async () => {
     expect(await pulumi.isSecret(production.hub.password)).toBe(true);
     expect(await resolveOutputs(production.explore.password)).toBe("[secret]");

@@ -44,10 +44,9 @@ describe("the DigitalOcean endpoint", () => {
     );
   });
 
-  it("has the proxy's Service adopt the load balancer by id, keeping its name and size", async () => {
+  it("has the proxy's Service adopt the load balancer by id and size, without naming it", async () => {
     expect(await resolveOutputs(withDns.proxyServiceAnnotations)).toEqual({
       "kubernetes.digitalocean.com/load-balancer-id": "pipal-endpoint-load-balancer-id",
-      "service.beta.kubernetes.io/do-loadbalancer-name": "pipal-hub",
       "service.beta.kubernetes.io/do-loadbalancer-size-unit": "1",
     });
     expect(withDns.hostname).toBe("workshop.pipalhub.org");
@@ -55,7 +54,7 @@ describe("the DigitalOcean endpoint", () => {
   });
 
   it("leaves to the cloud controller what it manages on the adopted load balancer", () => {
-    expect(endpoint.CCM_MANAGED_FIELDS).toEqual(expect.arrayContaining(["forwardingRules", "healthcheck", "dropletIds"]));
+    expect(endpoint.CCM_MANAGED_FIELDS).toEqual(expect.arrayContaining(["name", "forwardingRules", "healthcheck", "dropletIds"]));
   });
 
   it("makes no record without a domain, but still a load balancer", () => {

@@ -36,8 +36,8 @@ export type DoksSizePreset = keyof typeof DOKS_SIZE_PRESETS;
  */
 export const MIN_NODE_MEMORY_GB = 2;
 
-/** Droplet size slugs: a family, then `-`-separated parts (s-1vcpu-2gb, c-4, m-2vcpu-16gb, s-2vcpu-4gb-amd). */
-const SIZE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)+$/;
+/** Droplet size slugs: a family, then `-`-separated parts (s-1vcpu-2gb, c-4, m-2vcpu-16gb, s-2vcpu-4gb-amd, so1_5-2vcpu-16gb). */
+const SIZE_SLUG = /^[a-z0-9]+(_[a-z0-9]+)?(-[a-z0-9]+)+$/;
 
 export function isDoksSizePreset(value: string): value is DoksSizePreset {
   return Object.prototype.hasOwnProperty.call(DOKS_SIZE_PRESETS, value);

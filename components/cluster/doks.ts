@@ -44,7 +44,7 @@ export interface DoksClusterArgs {
   readonly tenant: string;
   /** A DigitalOcean region slug such as blr1. */
   readonly region: string;
-  /** A Kubernetes minor version such as 1.33; its newest DOKS patch is used. */
+  /** A Kubernetes minor version such as 1.36; its newest DOKS patch is used. */
   readonly version: string;
   /** When DOKS may apply patch upgrades (UTC). */
   readonly maintenance: { readonly day: MaintenanceDay; readonly startTime: string };
@@ -63,7 +63,7 @@ export function doksTaint(taint: Taint): { key: string; value: string; effect: s
   return { key: taint.key, value: taint.value, effect: taint.effect };
 }
 
-/** The prefix getKubernetesVersions matches: `1.33.` finds 1.33.x slugs and not 1.3x. */
+/** The prefix getKubernetesVersions matches: `1.36.` finds 1.36.x slugs and not 1.3x. */
 export function doksVersionPrefix(version: string): string {
   return `${version}.`;
 }
@@ -81,9 +81,9 @@ export function doksMaintenancePolicy(maintenance: DoksClusterArgs["maintenance"
 /** Every problem with the args, each naming what to change; empty when they are sound. */
 export function doksClusterProblems(args: DoksClusterArgs): string[] {
   const problems: string[] = [];
-  if (!/^1\.[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a Kubernetes minor version such as 1.33`);
-  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(args.maintenance.startTime)) {
-    problems.push(`maintenance start time ${args.maintenance.startTime} is not HH:MM (UTC)`);
+  if (!/^1\.[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a Kubernetes minor version such as 1.36`);
+  if (!/^([01][0-9]|2[0-3]):00$/.test(args.maintenance.startTime)) {
+    problems.push(`maintenance start time ${args.maintenance.startTime} is not a whole hour in UTC (HH:00)`);
   }
   for (const [which, pool] of [["system", args.systemPool], ["user", args.userPool]] as const) {
     const sizeProblem = doksSizeProblem(pool.size);
@@ -140,7 +140,11 @@ export class DoksCluster extends pulumi.ComponentResource {
       {
         name: resourceName(tenant, "cluster"),
         region,
-        version: versions.latestVersion,
+        version: versions.latestVersion.apply((latest) => {
+          // An empty answer would reach DigitalOcean as "no version" and fail obscurely.
+          if (!latest) throw new pulumi.ResourceError(`DOKS offers no Kubernetes ${args.version}: choose one of \`doctl kubernetes options versions\``, this);
+          return latest;
+        }),
         vpcUuid: vpc.id,
         autoUpgrade: true,
         surgeUpgrade: true,

@@ -134,9 +134,17 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
       { parent: this },
     );
 
+    // DigitalOcean now and then refuses concurrent changes to one cluster's databases and
+    // users (terraform-provider-digitalocean#493), so they are made one after another.
+    let previous: pulumi.Resource = firewall;
     const login = (database: DatabaseName): { login: DatabaseLogin; resources: pulumi.Resource[] } => {
-      const db = new digitalocean.DatabaseDb(`${name}-${database}-database`, { clusterId: cluster.id, name: database }, { parent: this });
-      const user = new digitalocean.DatabaseUser(`${name}-${database}-user`, { clusterId: cluster.id, name: database }, { parent: this });
+      const db = new digitalocean.DatabaseDb(
+        `${name}-${database}-database`,
+        { clusterId: cluster.id, name: database },
+        { parent: this, dependsOn: [previous] },
+      );
+      const user = new digitalocean.DatabaseUser(`${name}-${database}-user`, { clusterId: cluster.id, name: database }, { parent: this, dependsOn: [db] });
+      previous = user;
       // The provider marks the generated password secret; pulumi.secret keeps it so through every apply.
       return { login: { database, user: database, password: pulumi.secret(user.password) }, resources: [db, user] };
     };

@@ -17,8 +17,11 @@
  *   the nodes' NodePorts, health check, droplets. Pulumi ignores those fields
  *   (ignoreChanges) so the two never fight; the placeholder rule below exists only
  *   because DigitalOcean refuses a load balancer without one.
- * - `service.beta.kubernetes.io/do-loadbalancer-name`: the CCM renames the load
- *   balancer to this on every sync; it is the name Pulumi gave it, so nothing drifts.
+ * - no `service.beta.kubernetes.io/do-loadbalancer-name`: the CCM's admission webhook
+ *   validates a new LoadBalancer Service by asking DigitalOcean whether a load balancer
+ *   of that name could be created, ignoring the id; the name Pulumi gave is taken, so
+ *   the Service would be refused. Without it the CCM names (renames) the load balancer
+ *   `a<Service UID>`, and Pulumi leaves the name to it as well.
  * - `service.beta.kubernetes.io/do-loadbalancer-size-unit`: the size the CCM asks for,
  *   the same as the one created here.
  * The load balancer is in the cluster's region and VPC, as the CCM's updates require.
@@ -50,7 +53,6 @@ export interface DigitalOceanEndpointArgs {
 /** The CCM's annotations, in its own spelling. */
 export const CCM_ANNOTATIONS = {
   loadBalancerId: "kubernetes.digitalocean.com/load-balancer-id",
-  name: "service.beta.kubernetes.io/do-loadbalancer-name",
   sizeUnit: "service.beta.kubernetes.io/do-loadbalancer-size-unit",
 } as const;
 
@@ -60,7 +62,7 @@ export const LOAD_BALANCER_SIZE_UNIT = 1;
 export const RECORD_TTL_SECONDS = 300;
 
 /** The fields the CCM sets on an adopted load balancer: Pulumi leaves them to it. */
-export const CCM_MANAGED_FIELDS = ["forwardingRules", "healthcheck", "dropletIds", "dropletTag", "stickySessions", "firewall"];
+export const CCM_MANAGED_FIELDS = ["name", "forwardingRules", "healthcheck", "dropletIds", "dropletTag", "stickySessions", "firewall"];
 
 /** A record's name inside its domain, as DigitalOcean takes it: `workshop` for workshop.pipalhub.org, `@` for the apex. */
 export function recordName(hostname: string, domain: string): string {
@@ -71,10 +73,9 @@ export function recordName(hostname: string, domain: string): string {
 }
 
 /** The annotations that make the proxy's Service adopt the load balancer. */
-export function proxyServiceAnnotations(loadBalancerId: string, loadBalancerName: string): Record<string, string> {
+export function proxyServiceAnnotations(loadBalancerId: string): Record<string, string> {
   return {
     [CCM_ANNOTATIONS.loadBalancerId]: loadBalancerId,
-    [CCM_ANNOTATIONS.name]: loadBalancerName,
     [CCM_ANNOTATIONS.sizeUnit]: String(LOAD_BALANCER_SIZE_UNIT),
   };
 }
@@ -104,11 +105,11 @@ export class DigitalOceanEndpoint extends pulumi.ComponentResource implements Hu
     super("hubfleet:endpoint:DigitalOcean", name, {}, opts);
     validateDigitalOceanEndpointArgs(args, this);
 
-    const loadBalancerName = resourceName(args.tenant, "hub");
     const loadBalancer = new digitalocean.LoadBalancer(
       `${name}-load-balancer`,
       {
-        name: loadBalancerName,
+        // The name until the CCM adopts it (it then renames it; see the file's header).
+        name: resourceName(args.tenant, "hub"),
         region: args.region,
         vpcUuid: args.vpcId,
         sizeUnit: LOAD_BALANCER_SIZE_UNIT,
@@ -141,7 +142,7 @@ export class DigitalOceanEndpoint extends pulumi.ComponentResource implements Hu
 
     this.hostname = hostname;
     this.address = loadBalancer.ip;
-    this.proxyServiceAnnotations = loadBalancer.id.apply((id) => proxyServiceAnnotations(id, loadBalancerName));
+    this.proxyServiceAnnotations = loadBalancer.id.apply(proxyServiceAnnotations);
     this.readyResources = [loadBalancer, ...records];
     this.registerOutputs({ address: this.address, hostname: this.hostname, proxyServiceAnnotations: this.proxyServiceAnnotations });
   }
