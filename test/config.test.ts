@@ -71,6 +71,22 @@ describe("mistakes", () => {
       "hubfleet:database.kind: cloudsql needs a cluster of kind gke or shared, not local",
     ]);
   });
+
+  it("refuse names the hub will never see: a domain in Google usernames when there is one hosted domain", () => {
+    const google = (hostedDomains: string[]) =>
+      deepMerge(LOCAL_TENANT, { hub: { auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains, admins: ["ada@acme.org"], allowedUsers: ["bob"] } } });
+    expect(problemsOf(google(["acme.org"]), ["hub.auth.clientSecret"])).toEqual([
+      "hubfleet:hub.auth.admins: names ada@acme.org; with one hosted domain the hub's usernames leave the domain out: write ada",
+    ]);
+    expect(problemsOf(google(["acme.org", "acme.ke"]), ["hub.auth.clientSecret"])).toEqual([]);
+  });
+
+  it("refuse an allow list beside workshop participants, who are the allow list", () => {
+    const workshop = deepMerge(LOCAL_TENANT, { hub: { auth: { kind: "workshop", admins: ["ada"], allowedUsers: ["ada"], participants: { ada: "pw" } } } });
+    expect(problemsOf(workshop, ["hub.auth.participants.ada"])).toEqual([
+      "hubfleet:hub.auth.allowedUsers: is not a setting hubfleet knows; check the spelling against stacks/stack-config.schema.json",
+    ]);
+  });
 });
 
 describe("secrets", () => {

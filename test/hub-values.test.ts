@@ -51,16 +51,21 @@ describe("authentication", () => {
     expect(JSON.stringify(values)).not.toContain("s3cret-value");
   });
 
-  it("google: hosted domains are the gate", () => {
+  it("google: hosted domains are the gate, narrowed by an allow list when there is one", () => {
     const values = buildHubValues(input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"] } })));
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("google");
     expect(get(values, "hub.config.GoogleOAuthenticator")).toMatchObject({ hosted_domain: ["acme.org"], allow_all: true });
+    const listed = buildHubValues(input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"], allowedUsers: ["ada"] } })));
+    expect(get(listed, "hub.config.GoogleOAuthenticator")).toEqual({ client_id: "id", hosted_domain: ["acme.org"] });
+    expect(get(listed, "hub.config.Authenticator")).toMatchObject({ allowed_users: ["ada"] });
   });
 
-  it("gitlab: instance URL and groups", () => {
+  it("gitlab: instance URL and groups, asking only for the scopes it needs", () => {
     const values = buildHubValues(input(CLOUD({ auth: { kind: "gitlab", clientId: "id", clientSecret: "x", url: "https://gitlab.renku.ch", allowedGroups: ["renku/users"] } })));
-    expect(get(values, "hub.config.GitLabOAuthenticator")).toMatchObject({ gitlab_url: "https://gitlab.renku.ch", allowed_gitlab_groups: ["renku/users"] });
+    expect(get(values, "hub.config.GitLabOAuthenticator")).toMatchObject({ gitlab_url: "https://gitlab.renku.ch", allowed_gitlab_groups: ["renku/users"], scope: ["read_api", "read_user"] });
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("gitlab");
+    const anyone = buildHubValues(input(CLOUD({ auth: { kind: "gitlab", clientId: "id", clientSecret: "x" } })));
+    expect(get(anyone, "hub.config.GitLabOAuthenticator")).toMatchObject({ scope: ["read_user"] });
   });
 
   it("generic OAuth: endpoints, claim and scopes", () => {

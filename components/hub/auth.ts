@@ -65,11 +65,14 @@ export function authValues(input: AuthValuesInput): { hub: Record<string, unknow
       };
       break;
     case "google":
-      // A hosted domain is the gate: everyone in it may log in (Knowledge Repo's model).
+      // A hosted domain refuses every account outside it. Without an allow list everyone in
+      // the domain may log in (Knowledge Repo's model); with one, only those listed.
       classConfig = {
         client_id: auth.clientId,
         ...callback,
-        ...(auth.hostedDomains.length > 0 ? { hosted_domain: [...auth.hostedDomains].sort(), allow_all: true } : {}),
+        ...(auth.hostedDomains.length > 0
+          ? { hosted_domain: [...auth.hostedDomains].sort(), ...(auth.allowedUsers.length === 0 ? { allow_all: true } : {}) }
+          : {}),
       };
       break;
     case "gitlab":
@@ -77,6 +80,9 @@ export function authValues(input: AuthValuesInput): { hub: Record<string, unknow
         client_id: auth.clientId,
         ...callback,
         gitlab_url: auth.url,
+        // GitLab's own default is the full `api` scope. Reading the user is enough to log in;
+        // checking group membership needs read_api.
+        scope: auth.allowedGroups.length > 0 ? ["read_api", "read_user"] : ["read_user"],
         ...(auth.allowedGroups.length > 0 ? { allowed_gitlab_groups: [...auth.allowedGroups].sort() } : {}),
       };
       break;

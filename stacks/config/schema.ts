@@ -136,15 +136,16 @@ const gkeCluster = z.strictObject({
 });
 
 const doksCluster = z.strictObject({
-  /** A DOKS version prefix such as 1.33; the newest patch of it is used. */
-  version: z.string().regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.33").default("1.33"),
+  /** A Kubernetes minor version DOKS offers (`doctl kubernetes options versions`); the newest patch of it is used. */
+  version: z.string().regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.36").default("1.36"),
   /** PipalHub's presets (small, medium, large), bigger workshop presets, or any DigitalOcean size slug. */
   systemSize: z.string().min(1).default("medium"),
   userSize: z.string().min(1).default("large"),
   maintenance: z
     .strictObject({
       day: z.enum(["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]).default("sunday"),
-      startTime: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "must be HH:MM in UTC").default("03:00"),
+      // DigitalOcean shows and documents maintenance windows on the hour (15:00).
+      startTime: z.string().regex(/^([01][0-9]|2[0-3]):00$/, "must be a whole hour in UTC, such as 03:00").default("03:00"),
     })
     .default({ day: "sunday", startTime: "03:00" }),
 });
@@ -313,9 +314,8 @@ const auth = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("workshop"),
-    /** Instructors: admins of the hub. They must be participants too. */
+    /** Instructors: admins of the hub. They must be participants too. The participants are the allow list. */
     admins: userList,
-    allowedUsers: userList,
     /** username → password, each a secure value: `pulumi config set --secret --path 'hubfleet:hub.auth.participants.alice' …`. */
     participants: z.record(z.string().regex(/^[a-z][a-z0-9_.-]{0,31}$/, "usernames must be lowercase, start with a letter, at most 32 characters"), secret()).default({}),
   }),
@@ -541,6 +541,17 @@ function crossFieldProblems(config: ParsedShape): Problem[] {
         path: ["hub", "auth", "kind"],
         message: `dummy lets anyone in and is allowed only on a local cluster, not ${clusterKind}; use github, google, gitlab, generic or workshop`,
       });
+    }
+    if (auth.kind === "google" && auth.hostedDomains.length === 1) {
+      // With one hosted domain, oauthenticator names users without it (alice, not alice@acme.org).
+      for (const key of ["admins", "allowedUsers"] as const) {
+        for (const user of auth[key].filter((name) => name.includes("@"))) {
+          problems.push({
+            path: ["hub", "auth", key],
+            message: `names ${user}; with one hosted domain the hub's usernames leave the domain out: write ${user.split("@")[0]}`,
+          });
+        }
+      }
     }
     if (auth.kind === "workshop") {
       if (Object.keys(auth.participants).length === 0) {
