@@ -143,9 +143,25 @@ describe("the GKE cluster's hardening", () => {
     expect(plan.one(CLUSTER, "scratch-cluster").dependencies).toContain(nat.urn);
   });
 
+  it("keeps the network's ranges apart: nodes, pods, services, control plane and Google's services", () => {
+    const { nodes, pods, services, controlPlane, googleServices } = gke.SUBNET_RANGES;
+    const cidrs = [nodes, pods.ipCidrRange, services.ipCidrRange, controlPlane, `${googleServices.address}/${googleServices.prefixLength}`];
+    const span = (cidr: string): [number, number] => {
+      const [address, bits] = cidr.split("/") as [string, string];
+      const start = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
+      return [start, start + 2 ** (32 - Number(bits)) - 1];
+    };
+    for (const [i, a] of cidrs.entries()) {
+      for (const b of cidrs.slice(i + 1)) {
+        const [[aStart, aEnd], [bStart, bEnd]] = [span(a), span(b)];
+        expect(aEnd < bStart || bEnd < aStart, `${a} overlaps ${b}`).toBe(true);
+      }
+    }
+  });
+
   it("peers the network for Cloud SQL's private IP when asked, never from the internet", () => {
     const range = plan.one("gcp:compute/globalAddress:GlobalAddress", "acme-services-range").inputs;
-    expect(range).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 20 });
+    expect(range).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", address: "10.32.0.0", prefixLength: 20 });
     const peering = plan.one("gcp:servicenetworking/connection:Connection", "acme-services-peering").inputs;
     expect(peering).toMatchObject({ service: "servicenetworking.googleapis.com", reservedPeeringRanges: ["acme-services-range"], deletionPolicy: "ABANDON", updateOnCreationFail: true });
     expect(plan.ofType("gcp:servicenetworking/connection:Connection").map((c) => c.name)).toEqual(["acme-services-peering"]);
@@ -171,16 +187,16 @@ describe("the GKE pools", () => {
     const system = pool("acme-system");
     expect(system.autoscaling).toEqual({ totalMinNodeCount: 1, totalMaxNodeCount: 3, locationPolicy: "ANY" });
     expect(system.nodeConfig.labels).toEqual({ "hub.jupyter.org/node-purpose": "core" });
-    expect(system.nodeConfig.taints).toEqual([]);
+    expect(system.nodeConfig.taints).toBeUndefined();
   });
 
-  it("gives the GPU pool its accelerator, GKE's driver, the user label and both taints", () => {
+  it("gives the GPU pool its accelerator, GKE's driver, the user label, the user taint and hubfleet's GPU taint", () => {
     const gpu = pool("acme-gpu-users").nodeConfig;
     expect(gpu.guestAccelerators).toEqual([{ type: "nvidia-tesla-t4", count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }]);
     expect(gpu.labels).toEqual({ "hub.jupyter.org/node-purpose": "user", "hubfleet.io/gpu": "true" });
     expect(gpu.taints).toEqual([
       { key: "hub.jupyter.org_dedicated", value: "user", effect: "NO_SCHEDULE" },
-      { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" },
+      { key: "hubfleet.io/gpu", value: "true", effect: "NO_SCHEDULE" },
     ]);
     expect(plan.ofType(POOL).filter((p) => p.name.startsWith("scratch-")).map((p) => p.name).sort()).toEqual(["scratch-system", "scratch-users"]);
   });
@@ -196,11 +212,14 @@ describe("the GKE pools", () => {
     expect(dedicated.scheduling.core).toEqual({ matchNodePurpose: "require", nodeSelector: {}, tolerations: [] });
   });
 
-  it("sends GPU servers to the GPU pool: its label selected, its taints tolerated", () => {
+  it("sends GPU servers to the GPU pool: its label selected, its taints and GKE's own GPU taint tolerated", () => {
     const gpuNodes = pool("acme-gpu-users").nodeConfig;
     const gpuPlacement = dedicated.scheduling.gpu!;
     for (const [key, value] of Object.entries(gpuPlacement.nodeSelector)) expect((gpuNodes.labels as Record<string, string>)[key]).toBe(value);
-    expect(gpuPlacement.tolerations.map((t) => gke.gkeTaint({ key: t.key, value: t.value!, effect: t.effect }))).toEqual(gpuNodes.taints);
+    const tolerated = gpuPlacement.tolerations.map((t) => gke.gkeTaint({ key: t.key, value: t.value!, effect: t.effect }));
+    expect(tolerated).toEqual([...(gpuNodes.taints as unknown[]), { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+    // Plain user pods tolerate neither GPU taint, so they never hold a GPU node.
+    expect(dedicated.scheduling.user.tolerations.map((t) => t.key)).toEqual(["hub.jupyter.org_dedicated"]);
   });
 });
 
@@ -233,7 +252,7 @@ describe("pure functions", () => {
       "current-context": string;
     };
     expect(config.clusters[0]!.cluster).toEqual({ server: "https://1.2.3.4", "certificate-authority-data": "Q0E=" });
-    expect(config.users[0]!.user.exec).toMatchObject({ command: "gke-gcloud-auth-plugin", apiVersion: "client.authentication.k8s.io/v1beta1" });
+    expect(config.users[0]!.user.exec).toMatchObject({ command: "gke-gcloud-auth-plugin", args: ["--use_application_default_credentials"], apiVersion: "client.authentication.k8s.io/v1beta1" });
     expect(config["current-context"]).toBe("gke_p_europe-west1_c");
     expect(JSON.stringify(config)).not.toMatch(/token|password|client-key/);
   });

@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName } from "../naming";
 import {
-  GPU_TAINT,
+  GPU_POOL_TAINT,
   SYSTEM_POOL_LABELS,
   USER_POOL_LABELS,
   USER_POOL_TAINT,
@@ -86,10 +86,13 @@ export const SUBNET_RANGES = {
   services: { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
   /** The control plane's range when nodes are private. */
   controlPlane: "172.16.0.0/28",
+  /**
+   * Reserved for Google's service producers (Cloud SQL's private IPs; at least a /24).
+   * Named rather than left to Google, which could pick it before the subnetwork exists
+   * and overlap the ranges above.
+   */
+  googleServices: { address: "10.32.0.0", prefixLength: 20 },
 } as const;
-
-/** Prefix length of the range reserved for Google's service producers (Cloud SQL needs at least /24). */
-export const PRIVATE_SERVICES_PREFIX_LENGTH = 20;
 
 /** Dataplane V2 (eBPF): Kubernetes NetworkPolicy is always enforced, without a Calico add-on to run. */
 export const DATAPATH_PROVIDER = "ADVANCED_DATAPATH";
@@ -155,7 +158,8 @@ export function hardenedNodeConfig(input: NodeConfigInput): gcp.types.input.cont
     diskType: "pd-balanced",
     imageType: "COS_CONTAINERD",
     labels: { ...input.labels },
-    taints: input.taints.map(gkeTaint),
+    // Absent rather than empty when untainted, as GKE reads an untainted pool back.
+    ...(input.taints.length > 0 ? { taints: input.taints.map(gkeTaint) } : {}),
     resourceLabels: { ...input.resourceLabels },
     serviceAccount: input.serviceAccount,
     // Access follows the service account's IAM roles, as Google recommends; the scope does not widen them.
@@ -202,6 +206,8 @@ export function gkeKubeconfig(cluster: { project: string; location: string; name
           exec: {
             apiVersion: "client.authentication.k8s.io/v1beta1",
             command: "gke-gcloud-auth-plugin",
+            // The credentials the gcp provider uses (application default), not gcloud's active account.
+            args: ["--use_application_default_credentials"],
             installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
             provideClusterInfo: true,
           },
@@ -355,7 +361,7 @@ export class GkeCluster extends pulumi.ComponentResource {
           "gpu-users",
           { machineType: args.gpu.machineType, minNodes: 0, maxNodes: args.gpu.maxNodes, initialNodes: 0 },
           { ...USER_POOL_LABELS, [GPU_LABEL]: "true" },
-          [USER_POOL_TAINT, GPU_TAINT],
+          [USER_POOL_TAINT, GPU_POOL_TAINT],
           { type: args.gpu.acceleratorType, count: args.gpu.acceleratorCount },
         )
       : undefined;
@@ -425,7 +431,8 @@ export class GkeCluster extends pulumi.ComponentResource {
         network: network.id,
         purpose: "VPC_PEERING",
         addressType: "INTERNAL",
-        prefixLength: PRIVATE_SERVICES_PREFIX_LENGTH,
+        address: SUBNET_RANGES.googleServices.address,
+        prefixLength: SUBNET_RANGES.googleServices.prefixLength,
       },
       { parent: this },
     );

@@ -35,8 +35,15 @@ export function tenantPoolTaint(tenant: string): Taint {
   return { key: TENANT_LABEL, value: tenant, effect: "NoSchedule" };
 }
 
-/** GKE taints GPU nodes with this; GPU user pods tolerate it. */
-export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+/**
+ * hubfleet's own taint on a GPU pool, so that only GPU profiles' servers land there.
+ * Not GKE's `nvidia.com/gpu`: GKE adds that one itself (when the cluster has a
+ * non-GPU pool), and a pool declaring it too is refused as a duplicate taint.
+ */
+export const GPU_POOL_TAINT: Taint = { key: "hubfleet.io/gpu", value: "true", effect: "NoSchedule" };
+
+/** The taint GKE may put on GPU nodes itself; GPU profiles' servers tolerate it. */
+export const GKE_GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
 
 export function tolerate(taint: Taint): Toleration {
   return { key: taint.key, operator: "Equal", value: taint.value, effect: taint.effect };
@@ -89,7 +96,7 @@ export function dedicatedPoolScheduling(options: { tenantPool?: string; gpu?: bo
           gpu: {
             matchNodePurpose: "require",
             nodeSelector: { ...userSelector, "hubfleet.io/gpu": "true" },
-            tolerations: [...userTolerations, tolerate(GPU_TAINT)],
+            tolerations: [...userTolerations, tolerate(GPU_POOL_TAINT), tolerate(GKE_GPU_TAINT)],
           },
         }
       : {}),
