@@ -108,6 +108,22 @@ describe("the DOKS cluster", () => {
     expect(production.readyResources).toHaveLength(2);
   });
 
+  it("writes a kubeconfig that authenticates through doctl, holding no credential that expires", async () => {
+    const kubeconfig = await new Promise<string>((resolve) => production.kubeconfig.apply(resolve));
+    const config = JSON.parse(kubeconfig) as {
+      clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
+      users: { user: { exec: { command: string; args: string[]; apiVersion: string } } }[];
+    };
+    expect(config.clusters[0]!.cluster).toEqual({ server: "<acme-cluster-cluster.endpoint>", "certificate-authority-data": "<acme-cluster-cluster.kubeConfigs[0].clusterCaCertificate>" });
+    expect(config.users[0]!.user.exec).toEqual({
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "doctl",
+      args: ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", "acme-cluster-cluster-id"],
+      installHint: expect.stringContaining("DIGITALOCEAN_ACCESS_TOKEN"),
+    });
+    expect(kubeconfig).not.toMatch(/token"|rawConfig|client-key/);
+  });
+
   it("tags the cluster and its pools with the owner", () => {
     expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.tags).toEqual(["hubfleet", "hubfleet-tenant-acme"]);
   });

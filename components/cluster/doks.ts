@@ -15,8 +15,12 @@
  * input from ever falling behind the cluster, which DOKS would treat as a downgrade
  * and replace the cluster for.
  *
- * DOKS's credentials in the kubeconfig expire after seven days. The provider renews
- * them when it reads the cluster: run `pulumi up --refresh` on a stack older than that.
+ * The kubeconfig authenticates through `doctl` (as `doctl kubernetes cluster kubeconfig
+ * save` writes it), not with the token DigitalOcean embeds in its own kubeconfig: that
+ * token expires after seven days, and a stack's Kubernetes provider would then fail on
+ * the next `pulumi up` or refresh. doctl mints a fresh credential from the deployer's
+ * API token (DIGITALOCEAN_ACCESS_TOKEN, which the digitalocean provider reads too), and
+ * the kubeconfig holds no credential and stays the same from run to run.
  *
  * The default pool's droplet size cannot change in place (the provider replaces the
  * whole cluster for it); the user pool is a separate resource, so changing
@@ -61,6 +65,31 @@ export interface DoksClusterArgs {
 /** The chart's label and taint on DigitalOcean: DOKS takes Kubernetes' own spelling of the effect. */
 export function doksTaint(taint: Taint): { key: string; value: string; effect: string } {
   return { key: taint.key, value: taint.value, effect: taint.effect };
+}
+
+/** A kubeconfig for a DOKS cluster whose user authenticates with `doctl`'s exec credential plugin. */
+export function doksKubeconfig(cluster: { id: string; name: string; endpoint: string; caCertificate: string }): string {
+  const context = `do-${cluster.name}`;
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: context, cluster: { server: cluster.endpoint, "certificate-authority-data": cluster.caCertificate } }],
+    contexts: [{ name: context, context: { cluster: context, user: `${context}-admin` } }],
+    "current-context": context,
+    users: [
+      {
+        name: `${context}-admin`,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "doctl",
+            args: ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", cluster.id],
+            installHint: "Install doctl and export DIGITALOCEAN_ACCESS_TOKEN (or run doctl auth init)",
+          },
+        },
+      },
+    ],
+  });
 }
 
 /** The prefix getKubernetesVersions matches: `1.36.` finds 1.36.x slugs and not 1.3x. */
@@ -117,7 +146,7 @@ export class DoksCluster extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   /** The Kubernetes version the cluster was created or upgraded to. */
   readonly version: pulumi.Output<string>;
-  /** A secret: the cluster's admin kubeconfig (a token that expires after seven days). */
+  /** The cluster's admin kubeconfig, authenticating through doctl (a secret, as every kubeconfig here). */
   readonly kubeconfig: pulumi.Output<string>;
 
   constructor(name: string, args: DoksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -180,7 +209,11 @@ export class DoksCluster extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.vpcId = vpc.id;
     this.version = cluster.version;
-    this.kubeconfig = pulumi.secret(cluster.kubeConfigs.apply((configs) => configs[0]?.rawConfig ?? ""));
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([cluster.id, cluster.name, cluster.endpoint, cluster.kubeConfigs])
+        .apply(([id, clusterName, endpoint, configs]) => doksKubeconfig({ id, name: clusterName, endpoint, caCertificate: configs[0]?.clusterCaCertificate ?? "" })),
+    );
     this.provider = new k8s.Provider(
       `${name}-kubernetes`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },

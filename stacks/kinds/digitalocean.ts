@@ -4,7 +4,7 @@
  * records in the tenant's DigitalOcean domain.
  *
  * One explicit digitalocean.Provider per estate, made by whichever builder runs
- * first. It reads the API token from the DIGITALOCEAN_TOKEN environment variable
+ * first. It reads the API token from the DIGITALOCEAN_ACCESS_TOKEN environment variable
  * itself: the token is never in the stack's config or state.
  */
 import * as digitalocean from "@pulumi/digitalocean";
@@ -37,7 +37,7 @@ export function digitalOceanTags(config: StackConfig): string[] {
   return [...ownerTagList(config.tenant.name), ...labels];
 }
 
-/** The estate's one DigitalOcean provider; the token comes from DIGITALOCEAN_TOKEN, read by the provider. */
+/** The estate's one DigitalOcean provider; the token comes from DIGITALOCEAN_ACCESS_TOKEN (or DIGITALOCEAN_TOKEN), read by the provider. */
 export function digitalOceanProvider(config: StackConfig, parent: pulumi.Resource): digitalocean.Provider {
   const existing = providers.get(parent);
   if (existing) return existing;
