@@ -120,6 +120,8 @@ describe("DigitalOcean Managed PostgreSQL", () => {
   it("validates its args", () => {
     expect(database.digitalOceanPostgresProblems(args())).toEqual([]);
     expect(database.digitalOceanPostgresProblems(args({ version: "POSTGRES_16", size: "s-1vcpu-1gb", nodeCount: 4 }))).toHaveLength(3);
-    expect(() => database.validateDigitalOceanPostgresArgs(args({ nodeCount: 0 }))).toThrow(/nodeCount 0/);
+    expect(database.digitalOceanPostgresProblems(args({ nodeCount: 0 })).map((p) => p.arg)).toEqual(["nodeCount"]);
+    // DigitalOcean's other size families are real slugs, not mistakes.
+    for (const size of ["gd-2vcpu-8gb", "so1_5-2vcpu-16gb", "m-2vcpu-16gb"]) expect(database.digitalOceanPostgresProblems(args({ size }))).toEqual([]);
   });
 });

@@ -11,13 +11,15 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { databaseEgress, type EgressRule } from "../egress";
 import { resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
 import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
 
 export interface CloudSqlPostgresArgs {
   readonly tenant: string;
-  readonly project: string;
-  readonly region: string;
+  readonly project: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
   /** The VPC network id (`projects/<p>/global/networks/<n>`) the private IP is taken on. */
   readonly network: pulumi.Input<string>;
   /** The private services access connection on that network; the instance waits for it. Absent when another stack made it. */
@@ -47,20 +49,18 @@ export const DATABASE_FLAGS: readonly { name: string; value: string }[] = [
 /** The databases, each with a login of the same name. */
 export const DATABASES = ["hub", "explore"] as const;
 
-export function cloudSqlProblems(args: CloudSqlPostgresArgs): string[] {
-  const problems: string[] = [];
-  if (!/^POSTGRES_[0-9]+$/.test(args.version)) problems.push(`version ${args.version} is not a PostgreSQL version such as POSTGRES_16`);
+export function cloudSqlProblems(args: CloudSqlPostgresArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!/^POSTGRES_[0-9]+$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL version such as POSTGRES_16` });
   // Enterprise Plus takes only db-perf-optimized tiers; hubfleet runs the Enterprise edition.
   if (!args.tier.startsWith("db-") || args.tier.startsWith("db-perf-optimized")) {
-    problems.push(`tier ${args.tier} is not a Cloud SQL Enterprise tier such as db-g1-small or db-custom-1-3840`);
+    problems.push({
+      arg: "tier",
+      message: `${args.tier} is not a Cloud SQL Enterprise tier; use a shared-core or custom tier such as db-g1-small or db-custom-1-3840`,
+    });
   }
-  if (args.diskSizeGb < 10) problems.push(`diskSizeGb ${args.diskSizeGb} is below Cloud SQL's minimum of 10`);
+  if (args.diskSizeGb < 10) problems.push({ arg: "diskSizeGb", message: `${args.diskSizeGb} is below Cloud SQL's minimum of 10` });
   return problems;
-}
-
-export function validateCloudSqlArgs(args: CloudSqlPostgresArgs, resource?: pulumi.Resource): void {
-  const problems = cloudSqlProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`Cloud SQL for ${args.tenant}: ${problems.join("; ")}`, resource);
 }
 
 /** The instance's settings: private, TLS only, backed up, logged, protected as the tenant asks. */
@@ -101,10 +101,11 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
   readonly readyResources: pulumi.Resource[];
   readonly instanceName: pulumi.Output<string>;
   readonly connectionName: pulumi.Output<string>;
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 
   constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:database:CloudSql", name, {}, opts);
-    validateCloudSqlArgs(args, this);
+    assertNoProblems(`Cloud SQL for ${args.tenant}`, cloudSqlProblems(args), this);
 
     // Cloud SQL keeps a deleted instance's name for a week: a suffix lets a disposable tenant come back sooner.
     const suffix = new random.RandomId(`${name}-suffix`, { byteLength: 2 }, { parent: this });
@@ -158,6 +159,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     this.instanceName = instance.name;
     this.connectionName = instance.connectionName;
     this.readyResources = [instance, ...hub.resources, ...explore.resources];
+    this.notebookEgress = this.host.apply((host) => [databaseEgress(host, CLOUDSQL_PORT)]);
     this.registerOutputs({ host: this.host, port: this.port, instanceName: this.instanceName, connectionName: this.connectionName });
   }
 }

@@ -18,7 +18,9 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { databaseEgress, type EgressRule } from "../egress";
 import { kubernetesLabels, resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
 import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
 
 export interface DigitalOceanPostgresArgs {
@@ -85,17 +87,17 @@ export function grantsCommands(databases: readonly DatabaseName[]): string[] {
   });
 }
 
-export function digitalOceanPostgresProblems(args: DigitalOceanPostgresArgs): string[] {
-  const problems: string[] = [];
-  if (!/^[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a PostgreSQL major version such as 16`);
-  if (!/^(db|gd|so1_5|m)-/.test(args.size)) problems.push(`size ${args.size} is not a database size slug such as db-s-1vcpu-1gb`);
-  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3) problems.push(`nodeCount ${args.nodeCount} must be 1, 2 or 3`);
-  return problems;
-}
+/** DigitalOcean's database size families: basic and general purpose (db-), GPU-less dedicated (gd-), storage (so1_5-) and memory (m-) optimised. */
+export const DATABASE_SIZE_SLUG = /^(db|gd|so1_5|m)-[a-z0-9-]+$/;
 
-export function validateDigitalOceanPostgresArgs(args: DigitalOceanPostgresArgs, resource?: pulumi.Resource): void {
-  const problems = digitalOceanPostgresProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`DigitalOcean PostgreSQL for ${args.tenant}: ${problems.join("; ")}`, resource);
+export function digitalOceanPostgresProblems(args: DigitalOceanPostgresArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!/^[0-9]{2}$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL major version such as 16` });
+  if (!DATABASE_SIZE_SLUG.test(args.size)) {
+    problems.push({ arg: "size", message: `${args.size} is not a database size slug such as db-s-1vcpu-1gb, gd-2vcpu-8gb, so1_5-2vcpu-16gb or m-2vcpu-16gb` });
+  }
+  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3) problems.push({ arg: "nodeCount", message: `${args.nodeCount} must be 1, 2 or 3` });
+  return problems;
 }
 
 export class DigitalOceanPostgres extends pulumi.ComponentResource implements PostgresServer {
@@ -107,10 +109,11 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
   readonly readyResources: pulumi.Resource[];
   readonly clusterId: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 
   constructor(name: string, args: DigitalOceanPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:database:DigitalOcean", name, {}, opts);
-    validateDigitalOceanPostgresArgs(args, this);
+    assertNoProblems(`DigitalOcean PostgreSQL for ${args.tenant}`, digitalOceanPostgresProblems(args), this);
 
     const cluster = new digitalocean.DatabaseCluster(
       `${name}-cluster`,
@@ -159,6 +162,7 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
     this.clusterId = cluster.id;
     this.clusterName = cluster.name;
     this.readyResources = [cluster, firewall, ...hub.resources, ...explore.resources, grants];
+    this.notebookEgress = pulumi.all([this.host, this.port]).apply(([host, port]) => [databaseEgress(host, port)]);
     this.registerOutputs({ host: this.host, port: this.port, clusterId: this.clusterId, clusterName: this.clusterName });
   }
 

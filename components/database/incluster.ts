@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { podEgress, type EgressRule } from "../egress";
 import { kubernetesLabels } from "../naming";
 import { dataVolume, HARDENED_CONTAINER, nonRootPod } from "../workload";
 import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
@@ -54,6 +55,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements Postg
   readonly hub: DatabaseLogin;
   readonly explore: DatabaseLogin;
   readonly readyResources: pulumi.Resource[];
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 
   constructor(name: string, args: InClusterPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:database:InCluster", name, {}, opts);
@@ -141,6 +143,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements Postg
     this.hub = { database: "hub", user: "hub", password: hubPassword.result };
     this.explore = { database: "explore", user: "explore", password: explorePassword.result };
     this.readyResources = [statefulSet, service];
+    this.notebookEgress = pulumi.output(POSTGRES_PORT).apply((port): EgressRule[] => [podEgress(postgresPodLabels(args.tenant), port)]);
     this.registerOutputs({ host: this.host, port: this.port });
   }
 }

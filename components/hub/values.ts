@@ -3,10 +3,12 @@
  * inputs: the tenant's hub settings and what the other components produced.
  * No secret is ever a value here: secrets are referenced by Secret name and key.
  */
-import type { HubSettings, ProfileSettings } from "../../stacks/config/schema";
+import type { HubSpec, ProfileSpec } from "./spec";
 import type { HubScheduling, PodPlacement, Toleration } from "../cluster/scheduling";
 import { authValues } from "./auth";
+import type { EgressRule } from "../egress";
 import { notebookEnvReferences } from "./notebook-env";
+import { WORKSHOP_SECRET_NAME, workshopHubValues } from "./workshop";
 
 export const CHART = {
   name: "jupyterhub",
@@ -20,11 +22,10 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
-/** A NetworkPolicy egress rule in Kubernetes' own shape. */
-export type EgressRule = Record<string, unknown>;
+export type { EgressRule } from "../egress";
 
 export interface HubValuesInput {
-  readonly hub: HubSettings;
+  readonly hub: HubSpec;
   readonly scheduling: HubScheduling;
   /** The storage class for home volumes; the cluster's default when unset. */
   readonly storageClass?: string;
@@ -33,8 +34,8 @@ export interface HubValuesInput {
     readonly letsencryptEmail?: string;
     readonly loadBalancerIp?: string;
     readonly serviceAnnotations?: Readonly<Record<string, string>>;
-    /** No cloud load balancer (kind, minikube): a ClusterIP service reached by port-forward. */
-    readonly clusterIpOnly?: boolean;
+    /** LoadBalancer on a cloud; ClusterIP where there is none (kind, minikube), reached by port-forward. */
+    readonly serviceType: "LoadBalancer" | "ClusterIP";
   };
   /** The full hub database URL, password included, in a Secret. */
   readonly hubDatabaseUrl: SecretKeyRef;
@@ -46,8 +47,8 @@ export interface HubValuesInput {
   readonly webIdentity?: { readonly serviceAccountName: string; readonly audience: string };
   /** Egress notebook pods need beyond the chart's defaults (private database, in-cluster stores). */
   readonly notebookEgress: readonly EgressRule[];
-  /** Extra values merged last (the workshop login's fragment). */
-  readonly extra?: Readonly<Record<string, unknown>>;
+  /** The workshop login: the Secret of participants' hashes the hub mounts. */
+  readonly workshop?: { readonly secretName: string };
 }
 
 export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
@@ -71,7 +72,7 @@ function imageRef(image: { name: string; tag: string }): string {
 }
 
 /** A `singleuser.profileList` entry: KubeSpawner overrides in its own names. */
-export function profileValue(profile: ProfileSettings, scheduling: HubScheduling): Record<string, unknown> {
+export function profileValue(profile: ProfileSpec, scheduling: HubScheduling): Record<string, unknown> {
   const override: Record<string, unknown> = {};
   if (profile.image) override.image = imageRef(profile.image);
   if (profile.cpu) Object.assign(override, { cpu_guarantee: profile.cpu.guarantee, cpu_limit: profile.cpu.limit });
@@ -93,7 +94,7 @@ export function profileValue(profile: ProfileSettings, scheduling: HubScheduling
 
 /** The https block: letsencrypt whenever the tenant has a host name, plain http otherwise. */
 export function proxyValues(endpoint: HubValuesInput["endpoint"]): Record<string, unknown> {
-  const service: Record<string, unknown> = { type: endpoint.clusterIpOnly ? "ClusterIP" : "LoadBalancer" };
+  const service: Record<string, unknown> = { type: endpoint.serviceType };
   if (endpoint.loadBalancerIp) service.loadBalancerIP = endpoint.loadBalancerIp;
   if (endpoint.serviceAnnotations && Object.keys(endpoint.serviceAnnotations).length > 0) {
     service.annotations = { ...endpoint.serviceAnnotations };
@@ -203,6 +204,9 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
     },
   };
 
-  const auth = hub.auth.kind === "workshop" ? { hub: {} } : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
-  return mergeValues(mergeValues(base, auth), { ...(input.extra ?? {}) });
+  const auth =
+    hub.auth.kind === "workshop"
+      ? workshopHubValues({ secretName: input.workshop?.secretName ?? WORKSHOP_SECRET_NAME, admins: hub.auth.admins })
+      : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
+  return mergeValues(base, auth);
 }
