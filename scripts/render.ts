@@ -5,8 +5,9 @@
  * config file and writes out/<stack>/plan.json, hub-values.yaml and README.md.
  * No cloud, no Pulumi CLI: secure values cannot be decrypted and render as "[secret]".
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, NAMESPACE, rawConfigFromStackFile, stackFilePath } from "../stacks/config/load";
 import { installMockRuntime, resolveOutputs, settle } from "./render/mock-runtime";
@@ -62,18 +63,35 @@ export async function renderStack(stack: string, outRoot: string): Promise<strin
   return Object.keys(files).map((name) => path.join(dir, name));
 }
 
+/**
+ * Renders stacks in child processes (the Pulumi runtime holds one stack's state at a
+ * time), as many at once as there are cores.
+ */
+export async function renderStacks(
+  stacks: readonly string[],
+  outRoot: string,
+  parallel = Math.max(1, os.cpus().length),
+): Promise<{ stack: string; ok: boolean }[]> {
+  const results: { stack: string; ok: boolean }[] = [];
+  const queue = [...stacks];
+  const worker = async () => {
+    for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) {
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [require.resolve("tsx/cli"), __filename, "--stack", stack!, "--out", outRoot], { stdio: "inherit" });
+        child.on("close", resolve);
+      });
+      results.push({ stack, ok: code === 0 });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, stacks.length) }, worker));
+  return results.sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.all) {
-    // One process per stack: the Pulumi runtime holds one stack's state at a time.
-    let failed = 0;
-    for (const stack of stackNames()) {
-      const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), __filename, "--stack", stack, "--out", args.out], {
-        stdio: "inherit",
-      });
-      if (result.status !== 0) failed++;
-    }
-    return failed === 0 ? 0 : 1;
+    const results = await renderStacks(stackNames(), args.out);
+    return results.every((r) => r.ok) ? 0 : 1;
   }
   const stack = args.stack!;
   try {

@@ -85,7 +85,7 @@ export class S3Storage extends pulumi.ComponentResource implements ObjectStorage
     const fromStack = (stack: string, output: string): pulumi.Output<string> => {
       let reference = stackReferences.get(stack);
       if (!reference) {
-        reference = new pulumi.StackReference(stack, { name: stack }, { parent: this });
+        reference = new pulumi.StackReference(`${name}-${stack.split("/").pop() ?? stack}`, { name: stack }, { parent: this });
         stackReferences.set(stack, reference);
       }
       return reference.requireOutput(output).apply(String);
