@@ -74,6 +74,10 @@ function literal(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+function withoutKey<T extends object>(object: T, key: string): T {
+  return Object.fromEntries(Object.entries(object).filter(([k]) => k !== key)) as T;
+}
+
 function isSecret(node: JsonSchema): boolean {
   return node.type === "object" && node.properties?.secure !== undefined && (node.required ?? []).includes("secure") && Object.keys(node.properties).length === 1;
 }
@@ -95,8 +99,7 @@ class Generator {
       const match = /^#\/\$defs\/(.+)$/.exec(current.$ref);
       const target = match ? this.root.$defs?.[match[1] ?? ""] : undefined;
       if (!target || depth > 20) throw new Error(`config-docs: cannot resolve ${current.$ref}`);
-      const { $ref: _ref, ...rest } = current;
-      current = { ...target, ...rest };
+      current = { ...target, ...withoutKey(current, "$ref") };
     }
     if (current.allOf && current.allOf.length === 1 && current.allOf[0]) {
       const { allOf, ...rest } = current;
@@ -222,7 +225,7 @@ class Generator {
     ];
     const merged = new Map<string, { row: Row; kinds: string[] }>();
     for (const variant of variants) {
-      const { kind: _kind, ...properties } = variant.node.properties ?? {};
+      const properties = withoutKey(variant.node.properties ?? {}, "kind");
       for (const row of this.children(key, { ...variant.node, properties }, place)) {
         const id = JSON.stringify([row.key, row.type, row.default, row.description]);
         const existing = merged.get(id);
