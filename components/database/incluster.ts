@@ -3,7 +3,7 @@
  * StatefulSet with a volume, the hub and explore databases each with its own user
  * and random password, created by an init script on first start.
  *
- * Trade-off (stated in the README): no TLS and one replica. The server is reachable
+ * Trade-off (stated in docs/security.md): no TLS and one replica. The server is reachable
  * only inside the cluster, and the namespace's NetworkPolicy admits only the hub
  * and notebook pods.
  */

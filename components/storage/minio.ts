@@ -4,7 +4,7 @@
  * same least-privilege document an AWS tenant gets. Notebook pods use the
  * tenant user, never the root credentials.
  *
- * Trade-off (stated in the README): plain http inside the cluster, one replica.
+ * Trade-off (stated in docs/security.md): plain http inside the cluster, one replica.
  */
 import { podEgress, type EgressRule } from "../egress";
 import * as k8s from "@pulumi/kubernetes";
