@@ -60,6 +60,8 @@ export interface DoksClusterArgs {
   readonly userPool: DoksPoolSettings;
   /** DigitalOcean tags on the cluster and its pools (owner, tenant). */
   readonly tags: readonly string[];
+  /** Let nodes pull from the account's container registry (a `registry-<name>` pull secret in every namespace). */
+  readonly registryIntegration?: boolean;
 }
 
 /** The chart's label and taint on DigitalOcean: DOKS takes Kubernetes' own spelling of the effect. */
@@ -179,6 +181,7 @@ export class DoksCluster extends pulumi.ComponentResource {
         surgeUpgrade: true,
         maintenancePolicy: doksMaintenancePolicy(args.maintenance),
         ha: args.highAvailability,
+        ...(args.registryIntegration ? { registryIntegration: true } : {}),
         tags,
         nodePool: {
           name: resourceName(tenant, "system"),
