@@ -15,6 +15,7 @@ type Images = {
   image: typeof import("../components/images/image");
   derived: typeof import("../components/images/derived-image");
   seed: typeof import("../components/images/home-seed");
+  images: typeof import("../components/images/notebook-images");
   tags: typeof import("../components/images/content-tag");
   ref: typeof import("../components/images/reference");
   doks: typeof import("../components/cluster/doks");
@@ -38,6 +39,10 @@ let doDerived: InstanceType<Images["derived"]["DerivedImage"]>;
 let namedRegistry: InstanceType<Images["docr"]["DigitalOceanRegistry"]>;
 let localImage: InstanceType<Images["image"]["NotebookImage"]>;
 let seedFiles: InstanceType<Images["seed"]["HomeSeedFiles"]>;
+let tenantImages: InstanceType<Images["images"]["NotebookImages"]>;
+let sharedTenantImages: InstanceType<Images["images"]["NotebookImages"]>;
+const SHARED_DATASCIENCE = `europe-west1-docker.pkg.dev/acme-project/acme-images/datascience@sha256:${"b".repeat(64)}`;
+const PIPAL_PACKAGES = { conda: [], pip: ["ipytail==0.1.2"] };
 let gcpProviderUrn: string;
 
 /** The value inside an Output, secret or not (a test's own await, never an expect inside apply). */
@@ -57,6 +62,7 @@ beforeAll(async () => {
     image: await import("../components/images/image"),
     derived: await import("../components/images/derived-image"),
     seed: await import("../components/images/home-seed"),
+    images: await import("../components/images/notebook-images"),
     tags: await import("../components/images/content-tag"),
     ref: await import("../components/images/reference"),
     doks: await import("../components/cluster/doks"),
@@ -101,6 +107,18 @@ beforeAll(async () => {
 
   // kind: the documented local registry.
   localImage = new m.image.NotebookImage("dev-workshop", { imageName: "workshop", registry: new m.local.LocalRegistry("dev-registry", {}) });
+  // A tenant's choices: the default and two profiles, one with its own packages, one upstream image.
+  tenantImages = new m.images.NotebookImages("dev-images", {
+    tenant: "dev",
+    registry: new m.local.LocalRegistry("dev-images-registry", {}),
+    choices: [{ build: "workshop" }, { build: "workshop", packages: PIPAL_PACKAGES }, { external: "quay.io/jupyter/scipy-notebook:2025-10-20" }],
+  });
+  // A tenant of a shared cluster: the cluster stack built datascience; nothing is built here.
+  sharedTenantImages = new m.images.NotebookImages("nairobi-images", {
+    tenant: "nairobi",
+    choices: [{ build: "datascience" }],
+    prebuilt: { datascience: SHARED_DATASCIENCE },
+  });
   seedFiles = new m.seed.HomeSeedFiles("pipalhub-home-seed", { tenant: "pipalhub", namespace: "pipalhub", files: [{ path: "Welcome.ipynb", content: "{}" }] });
 
   await settle();
@@ -249,5 +267,26 @@ describe("welcome files from config", () => {
     expect(configMap.inputs).toMatchObject({ metadata: { name: "hubfleet-home-seed", namespace: "pipalhub" }, data: { "f0-Welcome.ipynb": "{}" } });
     const values = await unwrap(seedFiles.storageValues);
     expect(values.extraVolumeMounts).toEqual([{ name: "hubfleet-home-seed", mountPath: "/etc/hubfleet/home-seed", readOnly: true }]);
+  });
+});
+
+describe("a tenant's images, from its choices", () => {
+  it("builds each chosen folder once and each package list once, and passes pinned upstream images through", async () => {
+    const builds = plan.ofType(IMAGE).filter((r) => r.name.startsWith("dev-images-"));
+    expect(builds.map((r) => r.name).sort()).toEqual(["dev-images-workshop-build", "dev-images-workshop-dev-build"]);
+    const workshop = (await resolveOutputs(tenantImages.refOf({ build: "workshop" }))) as string;
+    expect(workshop).toBe("localhost:5001/hubfleet/workshop@sha256:<dev-images-workshop-build.digest>");
+    expect(await resolveOutputs(tenantImages.refOf({ build: "workshop", packages: PIPAL_PACKAGES }))).toBe(
+      "localhost:5001/hubfleet/workshop-dev@sha256:<dev-images-workshop-dev-build.digest>",
+    );
+    expect((plan.one(IMAGE, "dev-images-workshop-dev-build").inputs.dockerfile as { inline: string }).inline).toContain(`FROM ${workshop}\n`);
+    expect(await resolveOutputs(tenantImages.refOf({ external: "quay.io/jupyter/scipy-notebook:2025-10-20" }))).toBe("quay.io/jupyter/scipy-notebook:2025-10-20");
+    expect(() => tenantImages.refOf({ build: "datascience" })).toThrow(/no image for build:datascience/);
+  });
+
+  it("on a shared cluster, references the cluster stack's build instead of building again", async () => {
+    expect(plan.ofType(IMAGE).filter((r) => r.name.startsWith("nairobi-"))).toEqual([]);
+    expect(await resolveOutputs(sharedTenantImages.refOf({ build: "datascience" }))).toBe(SHARED_DATASCIENCE);
+    expect(await resolveOutputs(sharedTenantImages.refs.datascience)).toBe(SHARED_DATASCIENCE);
   });
 });

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentTag, folderContentTag, includedPaths, readContextFiles, type ContextFile } from "../components/images/content-tag";
+import { choiceKey, imageBuildPlan, imageChoiceProblems } from "../components/images/choice";
 import { addedPackagesProblems, derivedDockerfile, derivedTag } from "../components/images/derived";
 import { homeSeedConfigMap, homeSeedProblems, homeSeedValues } from "../components/images/home-seed";
 import { availableImages, IMAGES_DIR, imageNameProblems } from "../components/images/image";
@@ -198,5 +199,40 @@ describe("home seed files from config", () => {
     expect(homeSeedProblems([{ path: "..data/x", content: "" }])[0]).toMatch(/ConfigMap's own/);
     expect(homeSeedProblems([files[0]!, files[0]!])).toEqual(['"Welcome.ipynb" is given twice']);
     expect(homeSeedProblems([{ path: "big.csv", content: "x".repeat(1024 * 1024) }])[0]).toMatch(/ship large files in the image/);
+  });
+});
+
+describe("a tenant's image choices", () => {
+  const pipal = { conda: [], pip: ["ipytail==0.1.2", "requests==2.32.3"] };
+
+  it("build each images/ folder once and each package list once, shared by the profiles that name them", () => {
+    const plan = imageBuildPlan("pipalhub", [
+      { build: "workshop" },
+      { build: "workshop", packages: pipal },
+      { build: "workshop", packages: { conda: [], pip: ["requests==2.32.3", "ipytail==0.1.2"] } },
+      { build: "datascience" },
+      { external: "quay.io/jupyter/scipy-notebook:2025-10-20" },
+      { external: "quay.io/jupyter/scipy-notebook:2025-10-20", packages: { conda: ["folium=0.19.4"], pip: [] } },
+      { build: "workshop", packages: { conda: [], pip: ["numpy==2.3.4"] } },
+    ]);
+    expect(plan.builds).toEqual(["datascience", "workshop"]);
+    expect(plan.derived.map((d) => [d.imageName, d.base])).toEqual([
+      ["workshop-pipalhub", "build:workshop"],
+      ["scipy-notebook-pipalhub", "external:quay.io/jupyter/scipy-notebook:2025-10-20"],
+      ["workshop-pipalhub-2", "build:workshop"],
+    ]);
+  });
+
+  it("are equal whatever the order of their packages, and differ with the packages", () => {
+    expect(choiceKey({ build: "workshop", packages: pipal })).toBe(choiceKey({ build: "workshop", packages: { conda: [], pip: [...pipal.pip].reverse() } }));
+    expect(choiceKey({ build: "workshop", packages: pipal })).not.toBe(choiceKey({ build: "workshop" }));
+    expect(choiceKey({ build: "workshop", packages: { conda: [], pip: [] } })).toBe(choiceKey({ build: "workshop" }));
+  });
+
+  it("are refused with an unknown image, an unpinned external one, or unpinned packages", () => {
+    expect(imageChoiceProblems({ build: "datascience", packages: pipal })).toEqual([]);
+    expect(imageChoiceProblems({ build: "scipy" })[0]).toMatch(/not an image of images\//);
+    expect(imageChoiceProblems({ external: "jupyter/scipy-notebook:latest" })[0]).toMatch(/latest/);
+    expect(imageChoiceProblems({ build: "workshop", packages: { conda: [], pip: ["pandas"] } })[0]).toMatch(/^packages\.pip\[0\]/);
   });
 });

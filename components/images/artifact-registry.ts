@@ -105,3 +105,19 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements ImageR
     this.registerOutputs({ repository: this.repository, repositoryId: this.repositoryId });
   }
 }
+
+/**
+ * The face of a repository another stack made (a shared cluster's, from its
+ * `imageRepository` output), for a tenant that builds its own derived images there:
+ * the login from this stack's gcp provider (the invoke options carry it).
+ */
+export function existingArtifactRegistry(repository: pulumi.Input<string>, location: string, opts: pulumi.InvokeOutputOptions): ImageRegistry {
+  const client = gcp.organizations.getClientConfigOutput(opts);
+  return {
+    repository: pulumi.output(repository),
+    login: pulumi.secret(client.accessToken.apply((token) => accessTokenLogin(location, token))),
+    buildCache: true,
+    pullSecretNames: [],
+    readyResources: [],
+  };
+}
