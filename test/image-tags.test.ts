@@ -13,7 +13,8 @@ import { choiceKey, imageBuildPlan, imageChoiceProblems } from "../components/im
 import { addedPackagesProblems, derivedDockerfile, derivedTag } from "../components/images/derived";
 import { homeSeedConfigMap, homeSeedProblems, homeSeedValues } from "../components/images/home-seed";
 import { availableImages, IMAGES_DIR, imageNameProblems } from "../components/images/image";
-import { chartImage, digestReference, parseReference, pinnedReferenceProblems } from "../components/images/reference";
+import { chartFilesPresent, chartSchemaErrors } from "./support/chart-schema";
+import { chartImage, chartImageValue, digestReference, parseReference, pinnedReferenceProblems } from "../components/images/reference";
 
 const HEX = "0123456789abcdef".repeat(4);
 
@@ -122,6 +123,12 @@ describe("digest references", () => {
     expect({ name, tag }).toEqual({ name: "localhost:5001/hubfleet/workshop@sha256", tag: HEX });
     expect(`${name}:${tag}`).toBe(ref);
     expect(() => chartImage("quay.io/jupyter/scipy-notebook:2025-10-20")).toThrow(/not a digest reference/);
+  });
+
+  it("become the chart's image value whether pinned by digest or by tag, never unpinned", () => {
+    expect(chartImageValue(`localhost:5001/hubfleet/workshop@sha256:${HEX}`)).toEqual({ name: "localhost:5001/hubfleet/workshop@sha256", tag: HEX });
+    expect(chartImageValue("quay.io/jupyter/scipy-notebook:2025-10-20")).toEqual({ name: "quay.io/jupyter/scipy-notebook", tag: "2025-10-20" });
+    expect(() => chartImageValue("quay.io/jupyter/scipy-notebook")).toThrow(/not pinned/);
   });
 
   it("parse registry ports apart from tags", () => {
@@ -234,5 +241,20 @@ describe("a tenant's image choices", () => {
     expect(imageChoiceProblems({ build: "scipy" })[0]).toMatch(/not an image of images\//);
     expect(imageChoiceProblems({ external: "jupyter/scipy-notebook:latest" })[0]).toMatch(/latest/);
     expect(imageChoiceProblems({ build: "workshop", packages: { conda: [], pip: ["pandas"] } })[0]).toMatch(/^packages\.pip\[0\]/);
+  });
+});
+
+describe.skipIf(!chartFilesPresent)("the hub values the images give, against the chart's schema", () => {
+  it("accept a digest-pinned default image, digest-pinned profiles, a registry pull secret and the home seed mount", () => {
+    const ref = `registry.digitalocean.com/pipal/workshop@sha256:${HEX}`;
+    const seed = homeSeedValues("hubfleet-home-seed", [{ path: "Welcome.ipynb", content: "{}" }]);
+    const values = {
+      singleuser: {
+        image: { ...chartImageValue(ref), pullSecrets: ["registry-pipal"] },
+        profileList: [{ display_name: "Workshop", kubespawner_override: { image: ref } }],
+        storage: { extraVolumes: seed.extraVolumes, extraVolumeMounts: seed.extraVolumeMounts },
+      },
+    };
+    expect(chartSchemaErrors(values)).toEqual([]);
   });
 });

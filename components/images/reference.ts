@@ -63,3 +63,16 @@ export function pinnedReferenceProblems(ref: string): string[] {
   if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) problems.push(`"${ref}" has an invalid tag "${tag}"`);
   return problems;
 }
+
+/**
+ * The chart's `singleuser.image` (`{name, tag}`) for any pinned reference: a digest
+ * reference as chartImage gives it, `name:tag` split at the tag. Profiles need no
+ * such split: `kubespawner_override.image` takes the reference whole.
+ */
+export function chartImageValue(ref: string): { name: string; tag: string } {
+  if (ref.includes("@sha256:")) return chartImage(ref);
+  const problems = pinnedReferenceProblems(ref);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  const { name, tag } = parseReference(ref);
+  return { name, tag: tag! };
+}
