@@ -174,8 +174,8 @@ describe("a notebook image build", () => {
     expect(gcpImage.tag).toBe(DATASCIENCE_TAG());
   });
 
-  it("keeps its layer cache in the registry, in a package of its own that cleanup keeps", () => {
-    const cacheRef = "europe-west1-docker.pkg.dev/acme-project/acme-images/datascience-cache:buildcache";
+  it("keeps its layer cache in the registry, under a tag of its own repository that cleanup keeps", () => {
+    const cacheRef = "europe-west1-docker.pkg.dev/acme-project/acme-images/datascience:buildcache";
     expect(plan.one(IMAGE, "acme-datascience-build").inputs).toMatchObject({
       cacheFrom: [{ registry: { ref: cacheRef } }],
       cacheTo: [{ registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }],

@@ -17,7 +17,7 @@ export interface ArtifactRegistryArgs {
   readonly project: string;
   /** A region such as europe-west1: the repository lives beside the cluster. */
   readonly location: string;
-  /** The newest versions of each image that cleanup always keeps (older ones go after a week). */
+  /** The newest versions of each image that cleanup always keeps (the build cache, a tagged version, may be one of them; older versions go after a week). */
   readonly keepVersions: number;
   /** Service account e-mails that pull images: the cluster's node service account. */
   readonly readers: readonly pulumi.Input<string>[];

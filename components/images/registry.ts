@@ -36,7 +36,10 @@ export function imageRepository(registryRepository: string, imageName: string): 
 /** The tag under which the registry keeps an image's build cache (kept apart from versions by cleanup policies). */
 export const BUILD_CACHE_TAG = "buildcache";
 
-/** The build cache's reference: a tag of its own package beside the image, so cleanup can keep it by prefix. */
+/**
+ * The build cache's reference: a tag of the image's own repository, so that it costs no
+ * repository of its own (DigitalOcean's basic tier holds five) and cleanup keeps it by tag.
+ */
 export function buildCacheRef(registryRepository: string, imageName: string): string {
-  return `${imageRepository(registryRepository, `${imageName}-cache`)}:${BUILD_CACHE_TAG}`;
+  return `${imageRepository(registryRepository, imageName)}:${BUILD_CACHE_TAG}`;
 }
