@@ -70,6 +70,8 @@ export interface DoksClusterArgs {
   readonly userPool: DoksPoolSettings;
   /** DigitalOcean tags on the cluster and its pools (owner, tenant). */
   readonly tags: readonly string[];
+  /** Let nodes pull from the account's container registry (a `registry-<name>` pull secret in every namespace). */
+  readonly registryIntegration?: boolean;
 }
 
 /** The chart's label and taint on DigitalOcean: DOKS takes Kubernetes' own spelling of the effect. */
@@ -192,6 +194,7 @@ export class DoksCluster extends pulumi.ComponentResource {
         maintenancePolicy: doksMaintenancePolicy(args.maintenance),
         ha: args.highAvailability,
         destroyAllAssociatedResources: args.destroyAssociatedResources,
+        ...(args.registryIntegration ? { registryIntegration: true } : {}),
         tags,
         nodePool: {
           name: resourceName(tenant, "system"),

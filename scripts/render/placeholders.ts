@@ -6,6 +6,7 @@
 import { awsPlaceholders } from "./placeholders-aws";
 import { digitaloceanPlaceholders } from "./placeholders-digitalocean";
 import { gcpPlaceholders } from "./placeholders-gcp";
+import { imagePlaceholders } from "./placeholders-images";
 import { known, secretOutput, type InvokeRule, type OutputRule } from "./placeholder-kit";
 
 
@@ -17,6 +18,7 @@ const OUTPUT_RULES: Record<string, OutputRule> = {
   ...gcpPlaceholders.outputs,
   ...awsPlaceholders.outputs,
   ...digitaloceanPlaceholders.outputs,
+  ...imagePlaceholders.outputs,
   "random:index/randomPassword:RandomPassword": (name) => ({
     result: secretOutput(known(name, "result")),
     bcryptHash: secretOutput(known(name, "bcryptHash")),
@@ -36,6 +38,7 @@ const INVOKE_RULES: Record<string, InvokeRule> = {
   ...gcpPlaceholders.invokes,
   ...awsPlaceholders.invokes,
   ...digitaloceanPlaceholders.invokes,
+  ...imagePlaceholders.invokes,
 };
 
 export function placeholderOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
