@@ -299,5 +299,164 @@ class InsideJupyterHub(LoopbackApp):
         self.assertEqual(spawner.environment, {"S3_BUCKET_NAMES": "a"})
 
 
+class FakeProxyApi(BaseHTTPRequestHandler):
+    """configurable-http-proxy's REST API, answered by nobody but this: the hub runs without a proxy."""
+
+    def _answer(self, status, body=b"{}"):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        self._answer(200)
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._answer(201, b"")
+
+    def do_DELETE(self):
+        self._answer(204, b"")
+
+    def log_message(self, *args):
+        pass
+
+
+HUB_CONFIG = """
+exec(compile(open({module!r}).read(), {module!r}, "exec"))
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = {public_port}
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_port}
+c.JupyterHub.db_url = "sqlite:///{db}"
+c.JupyterHub.cookie_secret_file = {cookie_file!r}
+c.ConfigurableHTTPProxy.should_start = False
+c.ConfigurableHTTPProxy.api_url = {proxy_api!r}
+c.ConfigurableHTTPProxy.auth_token = "proxy-test-token-0000000000000000"
+c.OpenHexaAppAuthenticator.credentials_url = {credentials_url!r}
+c.Authenticator.admin_users = {{"grace"}}
+# The Renku-style preset's roles (components/hub/renku.ts, hub.loadRoles), checked here in a real hub:
+# servers may read their own user's auth state.
+c.JupyterHub.load_roles = [
+    {{"name": "user", "scopes": ["self", "admin:auth_state!user"]}},
+    {{"name": "server", "scopes": ["users:activity!user", "access:servers!user", "read:users:name!user", "admin:auth_state!user"]}},
+    {{"name": "probe", "scopes": ["tokens", "read:users"], "services": ["probe"]}},
+]
+c.JupyterHub.services = [{{"name": "probe", "api_token": {probe_token!r}}}]
+"""
+
+
+@unittest.skipIf(jupyterhub is None, "JupyterHub is not importable by this interpreter (use Debian's /usr/bin/python3)")
+class RealHub(LoopbackApp):
+    """Debian's JupyterHub process with the authenticator, on loopback, asked to log users in."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import secrets
+        import subprocess
+        import tempfile
+        import time
+        import urllib.request
+
+        cls.proxy = ThreadingHTTPServer(("127.0.0.1", 0), FakeProxyApi)
+        threading.Thread(target=cls.proxy.serve_forever, daemon=True).start()
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.db = os.path.join(cls.tmp.name, "jupyterhub.sqlite")
+        cookie_file = os.path.join(cls.tmp.name, "cookie_secret")
+        with open(cookie_file, "w") as f:
+            f.write(secrets.token_hex(32))
+        os.chmod(cookie_file, 0o600)
+        cls.hub_port = free_port_nobody_listens_on()
+        cls.probe_token = secrets.token_hex(24)
+        config = os.path.join(cls.tmp.name, "jupyterhub_config.py")
+        with open(config, "w") as f:
+            f.write(HUB_CONFIG.format(
+                module=os.path.abspath(MODULE_PATH), public_port=free_port_nobody_listens_on(), hub_port=cls.hub_port, db=cls.db,
+                cookie_file=cookie_file, probe_token=cls.probe_token, proxy_api=f"http://127.0.0.1:{cls.proxy.server_address[1]}", credentials_url=cls.url,
+            ))
+        env = dict(os.environ, JUPYTERHUB_CRYPT_KEY=secrets.token_hex(32))
+        cls.log = open(os.path.join(cls.tmp.name, "hub.log"), "w+")
+        cls.hub = subprocess.Popen(["/usr/bin/python3", "-m", "jupyterhub", "-f", config], cwd=cls.tmp.name, env=env, stdout=cls.log, stderr=subprocess.STDOUT)
+        cls.hub_url = f"http://127.0.0.1:{cls.hub_port}/hub"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(cls.hub_url + "/api", timeout=1)
+                return
+            except OSError:
+                if cls.hub.poll() is not None:
+                    break
+                time.sleep(0.1)
+        cls.log.seek(0)
+        log = cls.log.read()
+        cls.tearDownClass()
+        raise RuntimeError("the hub did not start:\n" + log[-3000:])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hub.terminate()
+        try:
+            cls.hub.wait(timeout=10)
+        except Exception:
+            cls.hub.kill()
+        cls.log.close()
+        cls.proxy.shutdown()
+        cls.proxy.server_close()
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    def login(self, cookie):
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.hub_port, timeout=10)
+        connection.request("GET", "/hub/login", headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status, response.getheader("Set-Cookie") or "", response.getheader("Location") or ""
+
+    def test_a_live_app_session_logs_in_and_its_env_is_stored_encrypted(self):
+        status, set_cookie, location = self.login("sessionid=k7w2q9x1valid")
+        self.assertEqual(status, 302)
+        self.assertIn("jupyterhub-hub-login=", set_cookie)
+        self.assertTrue(location.startswith("/hub/"), location)
+        import sqlite3
+
+        with sqlite3.connect(self.db) as db:
+            states = dict(db.execute("select name, encrypted_auth_state from users").fetchall())
+        self.assertIsNotNone(states["ada"])
+        self.assertIsNone(states["grace"])  # an admin who never logged in: nothing stored
+        with open(self.db, "rb") as f:
+            self.assertNotIn(b"not-a-real-secret", f.read())
+
+    def api(self, method, path, token, body=None):
+        import urllib.request
+
+        request = urllib.request.Request(
+            self.hub_url + "/api" + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def test_a_server_token_reads_its_own_users_auth_state_under_the_renku_roles(self):
+        self.assertEqual(self.login("sessionid=k7w2q9x1valid")[0], 302)
+        server_token = self.api("POST", "/users/ada/tokens", self.probe_token, {"roles": ["server"], "note": "as a server gets"})["token"]
+        model = self.api("GET", "/users/ada", server_token)
+        self.assertEqual(model["auth_state"]["env"]["S3_BUCKET_NAMES"], "hexa-lake,hexa-notebooks")
+        # Its own user only.
+        import urllib.error
+
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            self.api("GET", "/users/grace", server_token)
+        self.assertIn(refused.exception.code, (403, 404))
+
+    def test_no_session_or_a_dead_one_is_refused(self):
+        self.assertEqual(self.login("sessionid=expired")[0], 403)
+        self.assertEqual(self.login("")[0], 403)
+
+
 if __name__ == "__main__":
     unittest.main()
