@@ -248,10 +248,10 @@ def spawner_overrides(options, settings, username, hub_env, identity=None):
         "default_url": options["default_url"],
         "notebook_dir": repo_dir_for(options["project"]),
         "environment_update": git_env(options, settings, username, identity),
-        "init_containers": [clone_container(options, settings, username, hub_env, identity)],
+        "init_containers_append": [clone_container(options, settings, username, hub_env, identity)],
         "volumes_append": [{"name": REPO_VOLUME, "emptyDir": {"sizeLimit": settings.get("repoSizeLimit", "10Gi")}}],
         "volume_mounts_append": [{"name": REPO_VOLUME, "mountPath": f"{HOME}/work"}],
-        "lifecycle_hooks": {"preStop": {"exec": {"command": ["python3", GIT_SCRIPT_PATH, "autosave"]}}},
+        "lifecycle_hooks_update": {"preStop": {"exec": {"command": ["python3", GIT_SCRIPT_PATH, "autosave"]}}},
     }
     if gpus > 0:
         gpu = settings.get("gpuPlacement") or {}
@@ -261,16 +261,27 @@ def spawner_overrides(options, settings, username, hub_env, identity=None):
     return overrides
 
 
+def _with_items(current, items):
+    """`items` added once to a KubeSpawner list-or-dict trait (z2jh writes volumes as dicts keyed by name;
+    KubeSpawner orders dict values by key)."""
+    if isinstance(current, dict):
+        added = {f"hubfleet-{item.get('name') or item.get('key') or index}": item for index, item in enumerate(items)}
+        return {**current, **added}
+    # A named item replaces its namesake from an earlier spawn of the same server (its env changes).
+    names = {item.get("name") for item in items if item.get("name")}
+    current = [item for item in (current or []) if not (item.get("name") and item.get("name") in names)]
+    return current + [item for item in items if item not in current]
+
+
 def apply_overrides(spawner, overrides):
-    """Sets the overrides on a spawner: `_update` merges into a dict, `_append` adds once to a list."""
+    """Sets the overrides on a spawner: `_update` merges into a dict, `_append` adds once to a list or dict."""
     for key, value in overrides.items():
         if key.endswith("_update"):
             name = key[: -len("_update")]
-            setattr(spawner, name, {**getattr(spawner, name), **value})
+            setattr(spawner, name, {**(getattr(spawner, name) or {}), **value})
         elif key.endswith("_append"):
             name = key[: -len("_append")]
-            current = list(getattr(spawner, name))
-            setattr(spawner, name, current + [item for item in value if item not in current])
+            setattr(spawner, name, _with_items(getattr(spawner, name), value))
         else:
             setattr(spawner, key, value)
 

@@ -128,10 +128,13 @@ class FakeSpawner:
         self.hub = FakeHub()
         self.api_token = "jupyterhub-server-token"
         self.environment = {"KEEP": "1"}
-        self.volumes = [{"name": "home"}]
-        self.volume_mounts = [{"name": "home", "mountPath": "/home/jovyan"}]
+        # As z2jh 4 configures KubeSpawner: volumes as dicts, tolerations and init containers as lists.
+        self.volumes = {"home": {"name": "home"}}
+        self.volume_mounts = {"00-home": {"name": "home", "mountPath": "/home/jovyan"}}
         self.node_selector = {"hub.jupyter.org/node-purpose": "user"}
-        self.tolerations = []
+        self.tolerations = [{"key": "hub.jupyter.org/dedicated", "operator": "Equal", "value": "user", "effect": "NoSchedule"}]
+        self.init_containers = [{"name": "tenant-init"}]
+        self.lifecycle_hooks = {"postStart": {"exec": {"command": ["true"]}}}
 
 
 class WhatTheSpawnerGets(unittest.TestCase):
@@ -146,7 +149,8 @@ class WhatTheSpawnerGets(unittest.TestCase):
 
     def test_the_init_container_clones_with_python_and_restricted_rights(self):
         spawner = self.spawn({"project": "geo/floods", "ref": "dev"})
-        (init,) = spawner.init_containers
+        tenant_init, init = spawner.init_containers
+        self.assertEqual(tenant_init, {"name": "tenant-init"})
         self.assertEqual(init["command"], ["python3", "-c", SETTINGS["podScript"], "clone"])
         env = {e["name"]: e["value"] for e in init["env"]}
         self.assertEqual(env["HUBFLEET_REPOSITORY_URL"], "https://gitlab.example.org/geo/floods.git")
@@ -162,16 +166,21 @@ class WhatTheSpawnerGets(unittest.TestCase):
         self.assertEqual((spawner.cpu_guarantee, spawner.cpu_limit, spawner.mem_guarantee, spawner.mem_limit), (2.0, 2.0, "4G", "4G"))
         self.assertEqual(spawner.default_url, "/rstudio")
         self.assertEqual(spawner.notebook_dir, "/home/jovyan/work/floods")
-        self.assertEqual(spawner.lifecycle_hooks, {"preStop": {"exec": {"command": ["python3", "/usr/local/share/hubfleet/renku_git.py", "autosave"]}}})
+        self.assertEqual(spawner.lifecycle_hooks["preStop"], {"exec": {"command": ["python3", "/usr/local/share/hubfleet/renku_git.py", "autosave"]}})
+        self.assertIn("postStart", spawner.lifecycle_hooks)
+        self.assertEqual(len(spawner.tolerations), 2)
         self.assertEqual(spawner.extra_resource_limits, {"nvidia.com/gpu": "1"})
         self.assertEqual(spawner.node_selector, {"hub.jupyter.org/node-purpose": "user", "hubfleet.io/gpu": "true"})
         self.assertEqual(spawner.environment["KEEP"], "1")
         self.assertEqual(spawner.environment["CI_REF_NAME"], "main")
 
-    def test_a_second_spawn_of_the_same_server_adds_its_volume_once(self):
+    def test_a_second_spawn_of_the_same_server_adds_its_volume_and_clone_once(self):
         spawner = self.spawn({"project": "geo/floods"})
+        spawner.api_token = "a-new-token-for-the-next-spawn"
         asyncio.run(preset.pre_spawn(spawner, SETTINGS))
-        self.assertEqual([v["name"] for v in spawner.volumes], ["home", "hubfleet-repo"])
+        self.assertEqual(spawner.volumes, {"home": {"name": "home"}, "hubfleet-hubfleet-repo": {"name": "hubfleet-repo", "emptyDir": {"sizeLimit": "10Gi"}}})
+        self.assertEqual([m["name"] for m in spawner.volume_mounts.values()], ["home", "hubfleet-repo"])
+        self.assertEqual([c["name"] for c in spawner.init_containers], ["tenant-init", "git-clone"])
 
     def test_a_spawn_without_a_project_is_refused(self):
         with self.assertRaises(preset.OptionsError):
