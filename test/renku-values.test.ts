@@ -88,7 +88,7 @@ class User:
     async def get_auth_state(self): return {}
 class Hub: api_url = "http://hub:8081/hub/api"
 class Spawner:
-    user_options = options; user = User(); hub = Hub(); api_token = "t"; environment = {}; volumes = []; volume_mounts = []; node_selector = {}; tolerations = []
+    user_options = options; user = User(); hub = Hub(); api_token = "t"; environment = {}; volumes = {}; volume_mounts = {}; node_selector = {}; tolerations = []; init_containers = []; lifecycle_hooks = {}
 spawner = Spawner()
 asyncio.run(c.KubeSpawner.pre_spawn_hook(spawner))
 print(json.dumps({"form": form, "options": options, "image": spawner.init_containers[0]["image"], "memory": spawner.mem_limit, "url": spawner.environment["HUBFLEET_REPOSITORY_URL"]}))
