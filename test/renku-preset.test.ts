@@ -12,7 +12,7 @@ describe("the Renku-style preset's hooks and git steps", () => {
     const outcome = runUnittestFile("test_renku_preset.py", 60_000);
     expect(outcome.report).toMatch(/\nOK/);
     expect(outcome.ok).toBe(true);
-    expect(outcome.ran).toBeGreaterThanOrEqual(20);
+    expect(outcome.ran).toBeGreaterThanOrEqual(21);
     expect(outcome.skipped).toBe(0);
   });
 });

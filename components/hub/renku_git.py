@@ -74,19 +74,25 @@ def git(repo_dir, *args):
     return prefix + (["-C", repo_dir] if repo_dir else []) + list(args)
 
 
+def checkout_plan(ref, repo_dir, restore, ref_is_branch, lfs):
+    """After the clone (and the autosave's fetch): put `ref`, or the fetched autosave, in the working tree."""
+    if restore:
+        steps = [git(repo_dir, "checkout", "-B", ref, "FETCH_HEAD") if ref_is_branch else git(repo_dir, "checkout", "--detach", "FETCH_HEAD")]
+        if ref_is_branch:
+            steps.append(git(repo_dir, "branch", "--set-upstream-to", f"origin/{ref}", ref))
+    else:
+        steps = [git(repo_dir, "checkout", ref)]
+    if lfs:
+        steps.append(git(repo_dir, "lfs", "pull"))
+    return steps
+
+
 def clone_plan(repository_url, ref, repo_dir, autosave_branch, autosave_exists, ref_is_branch, lfs):
     """The git commands that put the project at `ref` (or at the user's autosave) into `repo_dir`."""
     steps = [git(None, "clone", "--no-checkout", "--", repository_url, repo_dir)]
     if autosave_exists:
         steps.append(git(repo_dir, "fetch", "origin", f"refs/heads/{autosave_branch}"))
-        steps.append(git(repo_dir, "checkout", "-B", ref, "FETCH_HEAD") if ref_is_branch else git(repo_dir, "checkout", "--detach", "FETCH_HEAD"))
-        if ref_is_branch:
-            steps.append(git(repo_dir, "branch", "--set-upstream-to", f"origin/{ref}", ref))
-    else:
-        steps.append(git(repo_dir, "checkout", ref))
-    if lfs:
-        steps.append(git(repo_dir, "lfs", "pull"))
-    return steps
+    return steps + checkout_plan(ref, repo_dir, autosave_exists, ref_is_branch, lfs)
 
 
 def run(command, env, check=True):
@@ -111,9 +117,17 @@ def clone(env, token):
     autosave_exists = remote_has_branch(url, settings["autosave_branch"], genv)
     ref_is_branch = remote_has_branch(url, ref, genv)
     lfs = settings["lfs"] and shutil.which("git-lfs") is not None
-    for step in clone_plan(url, ref, repo_dir, settings["autosave_branch"], autosave_exists, ref_is_branch, lfs):
-        run(step, genv)
+    run(git(None, "clone", "--no-checkout", "--", url, repo_dir), genv)
+    restore, note = autosave_exists, ""
     if autosave_exists:
+        run(git(repo_dir, "fetch", "origin", f"refs/heads/{settings['autosave_branch']}"), genv)
+        # A branch that moved on since the autosave (the user pushed later work) wins: the
+        # autosave stays on the remote, untouched, for the user to look at.
+        if ref_is_branch and run(git(repo_dir, "merge-base", "--is-ancestor", f"origin/{ref}", "FETCH_HEAD"), genv, check=False).returncode != 0:
+            restore, note = False, f" (the autosave is older than {ref}: left on {settings['autosave_branch']}, not restored)"
+    for step in checkout_plan(ref, repo_dir, restore, ref_is_branch, lfs):
+        run(step, genv)
+    if restore:
         message = run(git(repo_dir, "log", "-1", "--format=%s"), genv).stdout.strip()
         # The autosave's own commit becomes uncommitted work again; the user's commits stay commits.
         if message.startswith(AUTOSAVE_MARKER):
@@ -122,8 +136,9 @@ def clone(env, token):
     helper = f"!python3 {settings['script_path']} credential" if settings["script_path"] else ""
     if helper:
         run(git(repo_dir, "config", "credential.helper", helper), genv)
-    note = "" if lfs or not settings["lfs"] else " (git-lfs is not in the image: LFS files left as pointers)"
-    return ("restored the autosave" if autosave_exists else f"checked out {ref}") + note
+    if settings["lfs"] and not lfs:
+        note += " (git-lfs is not in the image: LFS files left as pointers)"
+    return ("restored the autosave" if restore else f"checked out {ref}") + note
 
 
 def needs_autosave(status_porcelain, unpushed_count):

@@ -299,6 +299,27 @@ class CloneAutosaveRestore(unittest.TestCase):
         self.assertEqual(sh("git", "branch", "--show-current", cwd=repo2).strip(), "main")
         self.assertEqual(sh("git", "rev-parse", "HEAD", cwd=repo2), sh("git", "--git-dir", self.origin, "rev-parse", "main"))
 
+    def test_an_autosave_older_than_the_branch_is_kept_but_not_restored(self):
+        first = self.env("server-1")
+        pod.clone(first, GITLAB_TOKEN)
+        with open(os.path.join(first["HUBFLEET_REPO_DIR"], "notes.md"), "w") as f:
+            f.write("draft\n")
+        pod.autosave(first, lambda: GITLAB_TOKEN)
+        # Later work pushed to main from elsewhere.
+        other = os.path.join(self.tmp.name, "other")
+        sh("git", "clone", "--quiet", self.origin, other, env=self.base)
+        with open(os.path.join(other, "analysis.py"), "w") as f:
+            f.write("print('v2')\n")
+        sh("git", "commit", "--quiet", "-am", "second", cwd=other, env=self.base)
+        sh("git", "push", "--quiet", "origin", "main", cwd=other, env=self.base)
+
+        second = self.env("server-2")
+        self.assertEqual(pod.clone(second, GITLAB_TOKEN), "checked out main (the autosave is older than main: left on renku/autosave/ada/main, not restored)")
+        self.assertEqual(sh("git", "status", "--porcelain", cwd=second["HUBFLEET_REPO_DIR"]), "")
+        with open(os.path.join(second["HUBFLEET_REPO_DIR"], "analysis.py")) as f:
+            self.assertEqual(f.read(), "print('v2')\n")
+        self.assertEqual(sh("git", "--git-dir", self.origin, "show", "renku/autosave/ada/main:notes.md"), "draft\n")
+
     def test_nothing_is_pushed_when_nothing_changed_and_no_token_is_written(self):
         env = self.env("server-1", ref="v1")
         self.assertEqual(pod.clone(env, GITLAB_TOKEN), "checked out v1")
