@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import random
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -43,6 +44,19 @@ def git_accepts_branch(name):
     return subprocess.run(["git", "check-ref-format", f"refs/heads/{name}"], capture_output=True).returncode == 0
 
 
+def git_refuses_among(branches):
+    """The branch names git refuses to create, asked in one transaction of one git process."""
+    with tempfile.TemporaryDirectory() as repo:
+        env = {"PATH": os.environ["PATH"], "HOME": repo, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+        subprocess.run(["git", "init", "--quiet", repo], check=True, env=env)
+        subprocess.run(["git", "-C", repo, "commit", "--quiet", "--allow-empty", "-m", "x"], check=True, env=env)
+        head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True, check=True, env=env).stdout.strip()
+        # Distinct leaves: a/b and a/b/c cannot both be branches, so each name gets its own prefix.
+        commands = "".join(f"create refs/heads/case{index}/{name} {head}\n" for index, name in enumerate(branches))
+        result = subprocess.run(["git", "-C", repo, "update-ref", "--stdin"], input=commands, capture_output=True, text=True, env=env)
+        return [] if result.returncode == 0 else [result.stderr.strip()]
+
+
 class Names(unittest.TestCase):
     def test_autosave_branches_read_as_the_seed_named_them(self):
         self.assertEqual(preset.autosave_branch("ada", "main"), "renku/autosave/ada/main")
@@ -53,12 +67,13 @@ class Names(unittest.TestCase):
         alphabet = "ab/._-@{}~^:?*[\\ é😀\t.lock"
         hostile = ["..", ".lock", "-x", "a..b", "x.lock", "@{u}", "a//b", "/lead", "trail/", ".hidden/x", "ü ber", "", "~1", "a^b", "a:b"]
         cases = [(u, r) for u in ("ada", ".ada", "a..b") for r in hostile]
-        cases += [("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))), "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))) for _ in range(10)]
-        for user, ref in cases:
-            branch = preset.autosave_branch(user, ref)
-            with self.subTest(user=user, ref=ref, branch=branch):
-                self.assertTrue(branch.startswith("renku/autosave/"))
-                self.assertTrue(git_accepts_branch(branch))
+        cases += [("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))), "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))) for _ in range(40)]
+        branches = [preset.autosave_branch(user, ref) for user, ref in cases]
+        for branch in branches:
+            self.assertTrue(branch.startswith("renku/autosave/"), branch)
+        self.assertEqual(git_refuses_among(branches), [])
+        # The check itself refuses what git refuses.
+        self.assertNotEqual(git_refuses_among(["renku/autosave/ada/a..b"]), [])
 
     def test_refs_are_accepted_as_git_would(self):
         for ref in ("main", "feature/maps", "v1.2.0", "0123abc", "release-2025.10"):
@@ -242,23 +257,34 @@ def sh(*args, cwd=None, env=None):
 class CloneAutosaveRestore(unittest.TestCase):
     """Real git: an origin with a project, two servers' lives one after the other."""
 
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        root = self.tmp.name
-        self.identity = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org", "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.org"}
-        base = {"PATH": os.environ["PATH"], "HOME": root, **self.identity}
-        self.origin = os.path.join(root, "origin.git")
-        sh("git", "init", "--quiet", "--bare", "--initial-branch=main", self.origin, env=base)
+    @classmethod
+    def setUpClass(cls):
+        cls.template = tempfile.TemporaryDirectory()
+        root = cls.template.name
+        identity = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org", "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.org"}
+        cls.identity_env = {"PATH": os.environ["PATH"], **identity}
+        base = dict(cls.identity_env, HOME=root)
+        origin = os.path.join(root, "origin.git")
+        sh("git", "init", "--quiet", "--bare", "--initial-branch=main", origin, env=base)
         seed = os.path.join(root, "seed")
-        sh("git", "clone", "--quiet", self.origin, seed, env=base)
+        sh("git", "clone", "--quiet", origin, seed, env=base)
         with open(os.path.join(seed, "analysis.py"), "w") as f:
             f.write("print('v1')\n")
         sh("git", "add", ".", cwd=seed, env=base)
         sh("git", "commit", "--quiet", "-m", "first", cwd=seed, env=base)
-        sh("git", "push", "--quiet", "origin", "main", cwd=seed, env=base)
         sh("git", "tag", "v1", cwd=seed, env=base)
-        sh("git", "push", "--quiet", "origin", "v1", cwd=seed, env=base)
-        self.base = base
+        sh("git", "push", "--quiet", "origin", "main", "v1", cwd=seed, env=base)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.template.cleanup()
+
+    def setUp(self):
+        # Each test gets its own copy of the origin.
+        self.tmp = tempfile.TemporaryDirectory()
+        self.origin = os.path.join(self.tmp.name, "origin.git")
+        shutil.copytree(os.path.join(self.template.name, "origin.git"), self.origin)
+        self.base = dict(self.identity_env, HOME=self.tmp.name)
 
     def tearDown(self):
         self.tmp.cleanup()
