@@ -25,6 +25,7 @@ describe("the Renku-style preset's hub values", () => {
   it("keeps auth state encrypted and fresh at each spawn, and runs named servers", () => {
     expect(get(values, "hub.extraEnv.JUPYTERHUB_CRYPT_KEY")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-auth-state-key", key: "crypt-key" } } });
     expect(get(values, "hub.config.Authenticator")).toEqual({ enable_auth_state: true, auto_login: true, refresh_pre_spawn: true });
+    expect(Object.keys(get(values, "hub.extraConfig") as object)).toEqual(["hubfleet-05-auth-state-key", "hubfleet-30-renku-preset"]);
     expect(get(values, "hub.config.JupyterHub.allow_named_servers")).toBe(true);
   });
 

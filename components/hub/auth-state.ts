@@ -8,7 +8,11 @@
  * the state), written to a Kubernetes Secret and read by the hub from its
  * environment. It never appears in the chart values. It is made once and kept:
  * replacing it would make every stored auth state unreadable (users log in again).
+ * The chart also generates a key of its own (kept through `helm lookup`); the estate's
+ * goes first, so that a reinstalled release still reads what the hub stored.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -24,6 +28,13 @@ export const AUTH_STATE_KEY_REF: SecretKeyRef = { secretName: "hubfleet-auth-sta
 
 /** JupyterHub's CryptKeeper reads its keys from this variable. */
 export const CRYPT_KEY_ENV = "JUPYTERHUB_CRYPT_KEY";
+
+/**
+ * The chart configures CryptKeeper.keys from a key it generates itself, and configured keys win
+ * over the variable: this extraConfig entry puts the estate's key first (auth_state_key.py).
+ */
+export const AUTH_STATE_KEY_PY = fs.readFileSync(path.join(__dirname, "auth_state_key.py"), "utf8");
+export const AUTH_STATE_EXTRA_CONFIG_KEY = "hubfleet-05-auth-state-key";
 
 /** 32 bytes: JupyterHub accepts them hex-encoded (64 characters). */
 export const CRYPT_KEY_BYTES = 32;
@@ -60,11 +71,12 @@ export class AuthStateKey extends pulumi.ComponentResource {
   }
 }
 
-/** Hub values: auth state on, its key from the Secret (by reference). */
+/** Hub values: auth state on, its key from the Secret (by reference), ahead of the chart's own key. */
 export function authStateValues(ref: SecretKeyRef = AUTH_STATE_KEY_REF): Record<string, unknown> {
   return {
     hub: {
       extraEnv: { [CRYPT_KEY_ENV]: { valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } } },
+      extraConfig: { [AUTH_STATE_EXTRA_CONFIG_KEY]: AUTH_STATE_KEY_PY },
       config: { Authenticator: { enable_auth_state: true } },
     },
   };

@@ -77,7 +77,9 @@ export function openhexaLoginFragment(input: OpenHexaLoginInput): LoginFragment 
   const origin = appOrigin(input.appUrl);
   const csp = frameAncestorsPolicy(input.appUrl);
   const headers = { "Content-Security-Policy": csp };
-  const authState = authStateValues(input.cryptKey ?? AUTH_STATE_KEY_REF) as { hub: { extraEnv: Record<string, unknown>; config: Record<string, Record<string, unknown>> } };
+  const authState = authStateValues(input.cryptKey ?? AUTH_STATE_KEY_REF) as {
+    hub: { extraEnv: Record<string, unknown>; extraConfig: Record<string, string>; config: Record<string, Record<string, unknown>> };
+  };
 
   const values = {
     hub: {
@@ -86,9 +88,10 @@ export function openhexaLoginFragment(input: OpenHexaLoginInput): LoginFragment 
         APP_URL: origin,
         APP_CREDENTIALS_URL: `${origin}${input.credentialsPath ?? DEFAULT_CREDENTIALS_PATH}`,
       },
-      extraConfig: { [OPENHEXA_EXTRA_CONFIG_KEY]: OPENHEXA_AUTHENTICATOR_PY },
+      extraConfig: { ...authState.hub.extraConfig, [OPENHEXA_EXTRA_CONFIG_KEY]: OPENHEXA_AUTHENTICATOR_PY },
       config: {
-        JupyterHub: { tornado_settings: { headers } },
+        // hub.config replaces the chart's own tornado_settings: its slow_spawn_timeout is kept here.
+        JupyterHub: { tornado_settings: { slow_spawn_timeout: 0, headers } },
         Authenticator: {
           ...authState.hub.config.Authenticator,
           admin_users: [...input.admins].sort(),

@@ -95,7 +95,7 @@ export function renkuPresetFragment(input: RenkuPresetInput): LoginFragment {
   const problems = renkuPresetProblems(input);
   if (problems.length > 0) throw new Error(`renku preset: ${problems.join("; ")}`);
   const choices = input.choices ?? RENKU_DEFAULT_CHOICES;
-  const authState = authStateValues(input.cryptKey ?? AUTH_STATE_KEY_REF) as { hub: { extraEnv: Record<string, unknown> } };
+  const authState = authStateValues(input.cryptKey ?? AUTH_STATE_KEY_REF) as { hub: { extraEnv: Record<string, unknown>; extraConfig: Record<string, string> } };
 
   const settings = {
     gitlabUrl: input.gitlabUrl.replace(/\/$/, ""),
@@ -112,7 +112,7 @@ export function renkuPresetFragment(input: RenkuPresetInput): LoginFragment {
   const values = {
     hub: {
       extraEnv: authState.hub.extraEnv,
-      extraConfig: { [RENKU_EXTRA_CONFIG_KEY]: RENKU_PRESET_PY },
+      extraConfig: { ...authState.hub.extraConfig, [RENKU_EXTRA_CONFIG_KEY]: RENKU_PRESET_PY },
       config: {
         JupyterHub: { allow_named_servers: true },
         Authenticator: { enable_auth_state: true, auto_login: true, refresh_pre_spawn: true },

@@ -187,6 +187,16 @@ class RecordingCoreApi:
         self.secrets.add(body["metadata"]["name"])
 
 
+class AuthStateKeyOrder(unittest.TestCase):
+    def test_the_estates_keys_come_first_and_none_twice(self):
+        spec = importlib.util.spec_from_file_location("auth_state_key", AUTH_STATE_KEY_PATH)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.assertEqual(module.crypt_keys("e1;e2", ["chart", "e1"]), ["e1", "e2", "chart"])
+        self.assertEqual(module.crypt_keys("e1", []), ["e1"])
+        self.assertEqual(module.crypt_keys(" ", ["chart"]), ["chart"])
+
+
 class SecretLifecycle(unittest.TestCase):
     def test_a_leftover_secret_is_replaced_and_a_missing_one_is_no_error(self):
         api = RecordingCoreApi(existing={"jupyter-ada-app-env"})
@@ -323,7 +333,13 @@ class FakeProxyApi(BaseHTTPRequestHandler):
         pass
 
 
+AUTH_STATE_KEY_PATH = os.path.join(HERE, "..", "..", "components", "hub", "auth_state_key.py")
+
+# As the chart's jupyterhub_config.py does: CryptKeeper.keys from the chart's own key, then
+# hubfleet's extraConfig entries (the auth-state key first, then the login).
 HUB_CONFIG = """
+c.CryptKeeper.keys = [{chart_key!r}]
+exec(compile(open({key_module!r}).read(), {key_module!r}, "exec"))
 exec(compile(open({module!r}).read(), {module!r}, "exec"))
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {public_port}
@@ -370,13 +386,14 @@ class RealHub(LoopbackApp):
         os.chmod(cookie_file, 0o600)
         cls.hub_port = free_port_nobody_listens_on()
         cls.probe_token = secrets.token_hex(24)
+        cls.chart_key, cls.estate_key = secrets.token_hex(32), secrets.token_hex(32)
         config = os.path.join(cls.tmp.name, "jupyterhub_config.py")
         with open(config, "w") as f:
             f.write(HUB_CONFIG.format(
-                module=os.path.abspath(MODULE_PATH), public_port=free_port_nobody_listens_on(), hub_port=cls.hub_port, db=cls.db,
+                module=os.path.abspath(MODULE_PATH), key_module=os.path.abspath(AUTH_STATE_KEY_PATH), chart_key=cls.chart_key, public_port=free_port_nobody_listens_on(), hub_port=cls.hub_port, db=cls.db,
                 cookie_file=cookie_file, probe_token=cls.probe_token, proxy_api=f"http://127.0.0.1:{cls.proxy.server_address[1]}", credentials_url=cls.url,
             ))
-        env = dict(os.environ, JUPYTERHUB_CRYPT_KEY=secrets.token_hex(32))
+        env = dict(os.environ, JUPYTERHUB_CRYPT_KEY=cls.estate_key)
         cls.log = open(os.path.join(cls.tmp.name, "hub.log"), "w+")
         cls.hub = subprocess.Popen(["/usr/bin/python3", "-m", "jupyterhub", "-f", config], cwd=cls.tmp.name, env=env, stdout=cls.log, stderr=subprocess.STDOUT)
         cls.hub_url = f"http://127.0.0.1:{cls.hub_port}/hub"
@@ -426,8 +443,16 @@ class RealHub(LoopbackApp):
 
         with sqlite3.connect(self.db) as db:
             states = dict(db.execute("select name, encrypted_auth_state from users").fetchall())
-        self.assertIsNotNone(states["ada"])
         self.assertIsNone(states["grace"])  # an admin who never logged in: nothing stored
+        # Encrypted under the estate's key, not the chart's.
+        import base64
+        import binascii
+        from cryptography.fernet import Fernet, InvalidToken
+
+        fernet = lambda key: Fernet(base64.urlsafe_b64encode(binascii.a2b_hex(key)))  # noqa: E731
+        self.assertEqual(json.loads(fernet(self.estate_key).decrypt(states["ada"]))["env"]["AWS_ACCESS_KEY_ID"], "AKIAEXAMPLE")
+        with self.assertRaises(InvalidToken):
+            fernet(self.chart_key).decrypt(states["ada"])
         with open(self.db, "rb") as f:
             self.assertNotIn(b"not-a-real-secret", f.read())
 
