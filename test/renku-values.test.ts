@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { renkuPresetFragment, renkuPresetProblems, type RenkuPresetInput } from "../components/hub/renku";
+import { dedicatedPoolScheduling } from "../components/cluster/scheduling";
+import { RENKU_DEFAULT_CHOICES, renkuPresetFragment, renkuPresetProblems, type RenkuPresetInput } from "../components/hub/renku";
 import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
 import { DEBIAN_PYTHON } from "./support/python-unittest";
 
@@ -103,6 +104,13 @@ print(json.dumps({"form": form, "options": options, "image": spawner.init_contai
     expect(out.form).toContain('name="project"');
     expect(out.options).toEqual({ project: "geo/floods", ref: "dev", cpu: 0.5, memory: "2G", gpu: 0, default_url: "/lab", lfs: false });
     expect(out).toMatchObject({ image: INPUT.cloneImage, memory: "2G", url: "https://gitlab.example.org/geo/floods.git" });
+  });
+
+  it("sends GPU servers where the cluster's GPU placement says", () => {
+    const gpu = dedicatedPoolScheduling({ gpu: true }).gpu!;
+    const settings = get(renkuPresetFragment({ ...INPUT, gpuPlacement: gpu, choices: { ...RENKU_DEFAULT_CHOICES, gpu: [0, 1] } }).values, "custom.hubfleetRenku") as { gpuPlacement: unknown };
+    expect(settings.gpuPlacement).toEqual({ nodeSelector: { ...gpu.nodeSelector }, tolerations: gpu.tolerations.map((t) => ({ ...t })) });
+    expect(renkuPresetProblems({ ...INPUT, choices: { ...RENKU_DEFAULT_CHOICES, gpu: [0, 1] } })).toEqual(["choices.gpu offers GPUs, but the cluster has no GPU pool"]);
   });
 
   it.skipIf(!chartFilesPresent)(`passes the chart's schema (${chartFilesPresent ? "chart present" : SKIP_REASON})`, () => {

@@ -20,6 +20,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { PodPlacement } from "../cluster/scheduling";
 import { authStateValues, AUTH_STATE_KEY_REF, type SecretKeyRef } from "./auth-state";
 import type { LoginFragment } from "./openhexa";
 
@@ -48,10 +49,8 @@ export interface RenkuChoices {
 /** The seed's server options: cpu 0.5 or 1, memory 1G or 2G, no GPU, JupyterLab. */
 export const RENKU_DEFAULT_CHOICES: RenkuChoices = { cpu: [0.5, 1], memory: ["1G", "2G"], gpu: [0], defaultUrl: ["/lab"] };
 
-export interface GpuPlacement {
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly tolerations: readonly Readonly<Record<string, string>>[];
-}
+/** Where GPU servers go: the cluster's `scheduling.gpu` as is. */
+export type GpuPlacement = Pick<PodPlacement, "nodeSelector" | "tolerations">;
 
 export interface RenkuPresetInput {
   /** The GitLab instance (the gitlab login's url). */
@@ -106,7 +105,15 @@ export function renkuPresetFragment(input: RenkuPresetInput): LoginFragment {
     podScript: RENKU_GIT_PY,
     autosave: input.autosave ?? true,
     repoSizeLimit: input.repoSizeLimit ?? "10Gi",
-    ...(input.gpuPlacement ? { gpuPlacement: { nodeSelector: { ...input.gpuPlacement.nodeSelector }, tolerations: input.gpuPlacement.tolerations.map((t) => ({ ...t })) } } : {}),
+    ...(input.gpuPlacement
+      ? {
+          gpuPlacement: {
+            nodeSelector: { ...input.gpuPlacement.nodeSelector },
+            // KubeSpawner takes Kubernetes' own toleration objects; no undefined fields in values.
+            tolerations: input.gpuPlacement.tolerations.map((t) => ({ key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
+          },
+        }
+      : {}),
   };
 
   const values = {
