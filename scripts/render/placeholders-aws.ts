@@ -39,6 +39,8 @@ export const awsPlaceholders: PlaceholderRules = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name) => ({ arn: known(name, "arn") }),
     "aws:iam/role:Role": (name, inputs) => ({ name: text(inputs.name, name), arn: known(name, "arn"), uniqueId: known(name, "uniqueId") }),
   },
-  // hubfleet calls no aws provider function.
-  invokes: {},
+  invokes: {
+    // A Route53 zone looked up by name (components/endpoint/route53.ts).
+    "aws:route53/getZone:getZone": (inputs) => ({ name: text(inputs.name, "zone"), zoneId: known(text(inputs.name, "zone"), "zoneId") }),
+  },
 };

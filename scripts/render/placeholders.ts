@@ -23,6 +23,7 @@ const OUTPUT_RULES: Record<string, OutputRule> = {
     result: secretOutput(known(name, "result")),
     bcryptHash: secretOutput(known(name, "bcryptHash")),
   }),
+  "random:index/randomBytes:RandomBytes": (name) => ({ hex: secretOutput(known(name, "hex")), base64: secretOutput(known(name, "base64")) }),
   "random:index/randomId:RandomId": (name) => ({ hex: "0a1b2c3d", b64Url: known(name, "b64Url"), dec: "1234" }),
   "kubernetes:core/v1:Namespace": (name, inputs) => ({
     metadata: { ...((inputs.metadata as object | undefined) ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
