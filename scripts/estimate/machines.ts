@@ -13,8 +13,16 @@ const GCE_MEMORY_PER_VCPU: Readonly<Record<string, Readonly<Record<string, numbe
   n2: { standard: 4, highmem: 8, highcpu: 1 },
 };
 
+/** Shared-core E2 types, billed as a fraction of a vCPU (what the shape lists here). */
+const SHARED_CORE: Readonly<Record<string, MachineShape>> = {
+  "e2-micro": { family: "e2", vcpu: 0.25, memoryGb: 1 },
+  "e2-small": { family: "e2", vcpu: 0.5, memoryGb: 2 },
+  "e2-medium": { family: "e2", vcpu: 1, memoryGb: 4 },
+};
+
 /** `e2-highmem-2` → e2, 2 vCPU, 16 GB; undefined for shapes this table does not know. */
 export function gceMachine(machineType: string): MachineShape | undefined {
+  if (machineType in SHARED_CORE) return SHARED_CORE[machineType];
   const match = /^([a-z0-9]+)-(standard|highmem|highcpu)-(\d+)$/.exec(machineType);
   if (!match) return undefined;
   const [, family, shape, count] = match as unknown as [string, string, string, string];
