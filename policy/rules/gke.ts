@@ -16,7 +16,7 @@ export const gkePolicies: HubfleetPolicy[] = [
   resourceRule({
     name: "gke-workload-identity",
     description: "GKE uses Workload Identity: a workload pool on the cluster and the GKE metadata server on every node",
-    benchmarks: ["CIS GKE 1.4 5.2.2", "CIS GKE 1.4 5.4.2", "trivy google-gke-metadata-endpoints-disabled"],
+    benchmarks: ["CIS GKE 1.4 5.2.2", "CIS GKE 1.4 5.4.2", "trivy google-gke-node-metadata-security"],
     types: BOTH,
     check: (r) => {
       const problems: string[] = [];

@@ -64,7 +64,7 @@ export const hubPolicies: HubfleetPolicy[] = [
   resourceRule({
     name: "hub-no-secret-literal",
     description: "The jupyterhub release values hold no secret, only references to Kubernetes Secrets",
-    benchmarks: ["CWE-798 (hard-coded credentials)", "CIS Kubernetes 1.8 5.4.1 (secrets by reference)"],
+    benchmarks: ["CWE-798 (hard-coded credentials)"],
     types: [HUB_RELEASE],
     check: (r) => (isJupyterHubRelease(r.props) ? secretLiterals(at(r.props, "values"), []) : []),
   }),
