@@ -33,16 +33,43 @@ function upToDate(stack: string, sourceTime: number): boolean {
   return fs.statSync(file).mtimeMs >= Math.max(sourceTime, stackFileTime);
 }
 
+const LOCK = path.join(PROJECT_DIR, ".render-lock");
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** One test process renders at a time; the others wait for it, then find fresh plans. */
+function withRenderLock<T>(work: () => T): T {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || waited > 300_000) throw error;
+      sleep(200);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Reads every stack's plan, after `npm run render -- --all` when any is missing or stale. */
 export function renderedPlans(): Plan[] {
   const stacks = stackNames(PROJECT_DIR);
   const sourceTime = newestSourceTime();
   if (!stacks.every((stack) => upToDate(stack, sourceTime))) {
-    const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(PROJECT_DIR, "scripts", "render.ts"), "--all"], {
-      cwd: PROJECT_DIR,
-      encoding: "utf8",
+    withRenderLock(() => {
+      if (stacks.every((stack) => upToDate(stack, sourceTime))) return;
+      const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(PROJECT_DIR, "scripts", "render.ts"), "--all"], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+      });
+      if (result.status !== 0) throw new Error(`npm run render -- --all failed:\n${result.stderr}`);
     });
-    if (result.status !== 0) throw new Error(`npm run render -- --all failed:\n${result.stderr}`);
   }
   return stacks.map((stack) => JSON.parse(fs.readFileSync(planFile(stack), "utf8")) as Plan);
 }
