@@ -21,9 +21,9 @@ export interface Violation {
   readonly message: string;
 }
 
-/** A resource reference in plan.json is `<provider urn>::<id>`; the urn is what identifies it. */
-function providerUrn(reference: string): string {
-  return reference.split("::").slice(0, -1).join("::");
+/** plan.json names a provider by URN; Pulumi's own form `<urn>::<id>` is accepted too. */
+function providerUrn(reference: string, known: ReadonlyMap<string, unknown>): string {
+  return known.has(reference) ? reference : reference.split("::").slice(0, -1).join("::");
 }
 
 function policyResources(plan: Plan): PolicyResource[] {
@@ -46,7 +46,7 @@ function policyResources(plan: Plan): PolicyResource[] {
     const resource = byUrn.get(r.urn)!;
     resource.parent = r.parent ? byUrn.get(r.parent) : undefined;
     resource.dependencies = r.dependencies.map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
-    const provider = r.provider ? planByUrn.get(providerUrn(r.provider)) : undefined;
+    const provider = r.provider ? planByUrn.get(providerUrn(r.provider, planByUrn)) : undefined;
     if (provider) resource.provider = { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name };
   }
   return [...byUrn.values()];
