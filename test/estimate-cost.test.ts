@@ -97,6 +97,21 @@ describe("the cost estimate", () => {
     expect(marginal.idle.byCategory["cluster fee"]).toBe(0);
   });
 
+  it("leaves out, with a note, a pool whose machine or GPU the table does not price", () => {
+    const pool = (name: string, nodeConfig: Record<string, unknown>) =>
+      planResource("gcp:container/nodePool:NodePool", name, { location: "us-central1-a", autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 1 }, nodeConfig: { diskSizeGb: 10, ...nodeConfig } });
+    const cost = estimateCost(
+      handPlan("exotic", [
+        planResource("pulumi:providers:gcp", "gcp", { region }),
+        pool("n2-pool", { machineType: "n2-standard-2" }),
+        pool("l4-pool", { machineType: "e2-standard-2", guestAccelerators: [{ type: "nvidia-l4", count: 1 }] }),
+      ]),
+      { activeUsers: 0, sharedClusterUser: { cpu: 0.5, memoryGb: 1 } },
+    );
+    expect(cost.lines).toEqual([]);
+    expect(cost.notes.filter((n) => n.includes("no price for"))).toHaveLength(2);
+  });
+
   it("reads JupyterHub sizes in powers of 1024", () => {
     expect(sizeInGb("512M")).toBe(0.5);
     expect(sizeInGb("10Gi")).toBe(10);

@@ -5,7 +5,7 @@
  */
 import type { Plan, PlanResource } from "../render/report";
 import { dropletSize, gceMachine, sizeInGb, type MachineShape } from "./machines";
-import { flatPrice, gcpPrice, hasGcpRegion, isFlatPriceKey, monthly, type GcpSku, type Price } from "./prices";
+import { flatPrice, gcpPrice, hasGcpPrice, hasGcpRegion, HOURS_PER_MONTH, isFlatPriceKey, monthly, type GcpSku, type Price } from "./prices";
 
 export const COST_CATEGORIES = ["cluster fee", "nodes", "disks", "database", "load balancer and addresses", "network", "registry", "storage"] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
@@ -164,25 +164,24 @@ function pools(plan: Plan, ledger: Ledger): Pool[] {
   return result;
 }
 
-function nodeHourlyGcp(pool: Pool, region: string, ledger: Ledger): number {
-  const family = pool.machine.family === "n1" ? "n1" : "e2";
-  const vcpu = ledger.use(gcpPrice(region, `${family}.vcpu` as GcpSku)).usd;
-  const memory = ledger.use(gcpPrice(region, `${family}.memoryGb` as GcpSku)).usd;
-  const gpus = pool.gpus.reduce((sum, g) => sum + g.count * ledger.use(gcpPrice(region, `gpu.${g.type}` as GcpSku)).usd, 0);
-  return pool.machine.vcpu * vcpu + pool.machine.memoryGb * memory + gpus;
-}
-
-/** Monthly price of one node of the pool, and of its boot disk. */
+/** Monthly price of one node of the pool, and of its boot disk; undefined when the table lacks a part. */
 function nodeMonthly(pool: Pool, ledger: Ledger): { node: number; disk: number } | undefined {
   if (pool.cloud === "digitalocean") {
     const key = `do.droplet.${pool.machineName}`;
     if (!isFlatPriceKey(key)) return undefined;
     return { node: ledger.use(flatPrice(key)).usd, disk: 0 };
   }
-  if (!pool.region || !hasGcpRegion(pool.region)) return undefined;
-  const node = nodeHourlyGcp(pool, pool.region, ledger) * 730;
-  const disk = monthly(ledger.use(gcpPrice(pool.region, `disk.${pool.diskType}` as GcpSku)), pool.diskGb);
-  return { node, disk };
+  const region = pool.region;
+  if (!region) return undefined;
+  const family = pool.machine.family;
+  const skus = [`${family}.vcpu`, `${family}.memoryGb`, `disk.${pool.diskType}`, ...pool.gpus.map((g) => `gpu.${g.type}`)];
+  if (!skus.every((sku) => hasGcpPrice(region, sku))) return undefined;
+  const hourly = (sku: string) => ledger.use(gcpPrice(region, sku as GcpSku)).usd;
+  const perHour =
+    pool.machine.vcpu * hourly(`${family}.vcpu`) +
+    pool.machine.memoryGb * hourly(`${family}.memoryGb`) +
+    pool.gpus.reduce((sum, g) => sum + g.count * hourly(`gpu.${g.type}`), 0);
+  return { node: perHour * HOURS_PER_MONTH, disk: monthly(ledger.use(gcpPrice(region, `disk.${pool.diskType}` as GcpSku)), pool.diskGb) };
 }
 
 /** How many users at the shape fit on one node of the pool. */
@@ -263,19 +262,19 @@ function addCluster(plan: Plan, ledger: Ledger): void {
 
 function cloudSqlMonthly(r: PlanResource, ledger: Ledger): number | undefined {
   const region = gcpRegionOf(r.inputs.region);
-  if (!region || !hasGcpRegion(region)) return undefined;
+  const diskType = String(get(r.inputs, "settings", "diskType") ?? "PD_SSD");
+  if (!region || !hasGcpRegion(region) || !hasGcpPrice(region, `sql.storage.${diskType}`)) return undefined;
   const tier = String(get(r.inputs, "settings", "tier"));
   const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
   let instance: number;
   if (custom) {
     const vcpu = ledger.use(gcpPrice(region, "sql.vcpu")).usd;
     const memory = ledger.use(gcpPrice(region, "sql.memoryGb")).usd;
-    instance = (Number(custom[1]) * vcpu + (Number(custom[2]) / 1024) * memory) * 730;
+    instance = (Number(custom[1]) * vcpu + (Number(custom[2]) / 1024) * memory) * HOURS_PER_MONTH;
   } else if (tier === "db-f1-micro" || tier === "db-g1-small") {
     instance = monthly(ledger.use(gcpPrice(region, `sql.${tier}`)), 1);
   } else return undefined;
   const diskGb = num(get(r.inputs, "settings", "diskSize"), 10);
-  const diskType = String(get(r.inputs, "settings", "diskType") ?? "PD_SSD");
   const storage = monthly(ledger.use(gcpPrice(region, `sql.storage.${diskType}` as GcpSku)), diskGb);
   const backups =
     get(r.inputs, "settings", "backupConfiguration", "enabled") === true

@@ -95,9 +95,14 @@ export const FLAT_PRICES = {
 export type FlatPriceKey = keyof typeof FLAT_PRICES;
 
 export function gcpPrice(region: string, sku: GcpSku): { key: string; price: Price } {
-  const table = gcpRegions[region];
-  if (!table) throw new Error(`no Google Cloud prices for region ${region}; add it to scripts/estimate/prices.ts`);
-  return { key: `${region}/${sku}`, price: table[sku] };
+  const price = gcpRegions[region]?.[sku];
+  if (!price) throw new Error(`no Google Cloud price ${sku} in ${region}; add it to scripts/estimate/prices.ts`);
+  return { key: `${region}/${sku}`, price };
+}
+
+/** Whether the table prices this SKU (a machine family, GPU, disk or Cloud SQL tier) in the region. */
+export function hasGcpPrice(region: string, sku: string): sku is GcpSku {
+  return gcpRegions[region]?.[sku as GcpSku] !== undefined;
 }
 
 export function flatPrice(key: FlatPriceKey): { key: string; price: Price } {
