@@ -11,18 +11,31 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, NAMESPACE, rawConfigFromStackFile, stackFilePath } from "../stacks/config/load";
 import { installMockRuntime, resolveOutputs, settle } from "./render/mock-runtime";
+import { withEstimates } from "./render/estimates";
 import { buildPlan, hubValuesYaml, readme } from "./render/report";
 
 const projectDir = path.resolve(__dirname, "..");
 
-function parseArgs(argv: string[]): { stack?: string; all: boolean; out: string } {
-  const args = { all: false, out: path.join(projectDir, "out") } as { stack?: string; all: boolean; out: string };
+interface RenderArgs {
+  stack?: string;
+  all: boolean;
+  out: string;
+  /** Active users of the busy cost estimate. */
+  busyUsers?: number;
+}
+
+function parseArgs(argv: string[]): RenderArgs {
+  const args = { all: false, out: path.join(projectDir, "out") } as RenderArgs;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--all") args.all = true;
     else if (arg === "--stack") args.stack = argv[++i];
     else if (arg === "--out") args.out = path.resolve(argv[++i] ?? "out");
-    else throw new Error(`unknown argument ${arg}; use --stack <name> or --all, and optionally --out <dir>`);
+    else if (arg === "--busy-users") args.busyUsers = Number(argv[++i]);
+    else throw new Error(`unknown argument ${arg}; use --stack <name> or --all, and optionally --out <dir> and --busy-users <n>`);
+  }
+  if (args.busyUsers !== undefined && !(Number.isInteger(args.busyUsers) && args.busyUsers >= 0)) {
+    throw new Error("--busy-users takes a whole number of active users, such as 10");
   }
   if (!args.all && !args.stack) throw new Error("name a stack with --stack <name>, or render every stack with --all");
   return args;
@@ -38,7 +51,7 @@ export function stackNames(dir = projectDir): string[] {
 }
 
 /** Renders one stack in this process; returns the files written. */
-export async function renderStack(stack: string, outRoot: string): Promise<string[]> {
+export async function renderStack(stack: string, outRoot: string, busyUsers?: number): Promise<string[]> {
   const file = stackFilePath(stack, projectDir);
   if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(projectDir, file)}`);
   const raw = rawConfigFromStackFile(fs.readFileSync(file, "utf8"));
@@ -51,7 +64,7 @@ export async function renderStack(stack: string, outRoot: string): Promise<strin
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutputs(value);
   await settle();
-  const plan = buildPlan(stack, recorder.resources, outputs);
+  const plan = withEstimates(buildPlan(stack, recorder.resources, outputs), busyUsers === undefined ? {} : { activeUsers: busyUsers });
   const dir = path.join(outRoot, stack);
   fs.mkdirSync(dir, { recursive: true });
   const files = {
@@ -71,13 +84,15 @@ export async function renderStacks(
   stacks: readonly string[],
   outRoot: string,
   parallel = Math.max(1, os.cpus().length),
+  busyUsers?: number,
 ): Promise<{ stack: string; ok: boolean }[]> {
+  const busy = busyUsers === undefined ? [] : ["--busy-users", String(busyUsers)];
   const results: { stack: string; ok: boolean }[] = [];
   const queue = [...stacks];
   const worker = async () => {
     for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) {
       const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [require.resolve("tsx/cli"), __filename, "--stack", stack!, "--out", outRoot], { stdio: "inherit" });
+        const child = spawn(process.execPath, [require.resolve("tsx/cli"), __filename, "--stack", stack!, "--out", outRoot, ...busy], { stdio: "inherit" });
         child.on("close", resolve);
       });
       results.push({ stack, ok: code === 0 });
@@ -90,12 +105,12 @@ export async function renderStacks(
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.all) {
-    const results = await renderStacks(stackNames(), args.out);
+    const results = await renderStacks(stackNames(), args.out, undefined, args.busyUsers);
     return results.every((r) => r.ok) ? 0 : 1;
   }
   const stack = args.stack!;
   try {
-    const files = await renderStack(stack, args.out);
+    const files = await renderStack(stack, args.out, args.busyUsers);
     console.log(`rendered ${stack}: ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
     return 0;
   } catch (error) {

@@ -14,7 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { HubEndpoint } from "./types";
+import { assertNoProblems, type ArgProblem } from "../problems";
 
 /** The hosted zone: by id (no lookup), or by its domain name (looked up among public zones). */
 export type Route53Zone = { readonly id: string } | { readonly name: string };
@@ -49,30 +49,26 @@ export function isInsideZone(hostname: string, zoneName: string): boolean {
   return host === zone || host.endsWith(`.${zone}`);
 }
 
-export function route53RecordsProblems(args: Pick<Route53RecordsArgs, "hostname" | "zone">): string[] {
-  const problems: string[] = [];
+export function route53RecordsProblems(args: Pick<Route53RecordsArgs, "hostname" | "zone">): ArgProblem[] {
+  const problems: ArgProblem[] = [];
   if ("id" in args.zone && !/^Z[A-Z0-9]{1,31}$/.test(args.zone.id)) {
-    problems.push(`zone id ${args.zone.id} is not a Route53 hosted zone id (Z followed by capitals and digits)`);
+    problems.push({ arg: "zone.id", message: `${args.zone.id} is not a Route53 hosted zone id (Z followed by capitals and digits)` });
   }
   if ("name" in args.zone && !isInsideZone(args.hostname, args.zone.name)) {
-    problems.push(`hostname ${args.hostname} is not inside the hosted zone ${args.zone.name}`);
+    problems.push({ arg: "hostname", message: `${args.hostname} is not inside the hosted zone ${args.zone.name}` });
   }
   return problems;
 }
 
-export function validateRoute53RecordsArgs(args: Pick<Route53RecordsArgs, "tenant" | "hostname" | "zone">, resource?: pulumi.Resource): void {
-  const problems = route53RecordsProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`Route53 records of ${args.tenant}: ${problems.join("; ")}`, resource);
-}
-
-export class Route53Records extends pulumi.ComponentResource implements HubEndpoint {
+/** The hub's A and CAA records in Route53; the endpoint that owns the address waits for them too. */
+export class Route53Records extends pulumi.ComponentResource {
   readonly hostname: string;
   readonly zoneId: pulumi.Output<string>;
   readonly readyResources: pulumi.Resource[];
 
   constructor(name: string, args: Route53RecordsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:endpoint:Route53Records", name, {}, opts);
-    validateRoute53RecordsArgs(args, this);
+    assertNoProblems(`Route53 records of ${args.tenant}`, route53RecordsProblems(args), this);
     const childOptions = { parent: this, provider: args.provider };
 
     const zoneId: pulumi.Output<string> =
