@@ -130,6 +130,13 @@ describe("the Knowledge Repo image", () => {
     expect(dockerfile).toContain("--noupdate");
   });
 
+  it("puts the server config where the pod's app and gunicorn read it", () => {
+    const copied = /^COPY knowledge_server_config\.py (\S+)$/m.exec(dockerfile)?.[1];
+    expect(copied).toBe("/etc/knowledge-repo/server_config.py");
+    const gunicorn = knowledgeRepoEnv(input).find((v) => v.name === "GUNICORN_CMD_ARGS");
+    expect(gunicorn && "value" in gunicorn ? gunicorn.value : "").toContain(`--config=${copied}`);
+  });
+
   it("ships only the config and requirements into the build context", () => {
     const ignore = fs.readFileSync(path.join(IMAGE_DIR, ".dockerignore"), "utf8");
     expect(ignore).toMatch(/^\*$/m);

@@ -219,8 +219,10 @@ export function knowledgeRepoEnv(input: KnowledgeRepoSpecInput) {
     ...policies.map(([name, value]) => ({ name: `KNOWLEDGE_POLICY_ANONYMOUS_${name}`, value: flag(value) })),
     // gunicorn serves the app under the hub proxy's path (it strips it into SCRIPT_NAME).
     { name: "SCRIPT_NAME", value: servicePrefix(input.serviceName).replace(/\/$/, "") },
-    // Only the hub's proxy can connect (NetworkPolicy), so its X-Forwarded-* headers are trusted.
-    { name: "GUNICORN_CMD_ARGS", value: "--forwarded-allow-ips=* --access-logfile=-" },
+    // The server config is also gunicorn's: its post_worker_init hook puts the prefix into the
+    // app's hard-coded links. Only the hub's proxy can connect (NetworkPolicy), so its
+    // X-Forwarded-* headers are trusted.
+    { name: "GUNICORN_CMD_ARGS", value: `--config=${SERVER_CONFIG} --forwarded-allow-ips=* --access-logfile=-` },
   ];
 }
 

@@ -113,21 +113,112 @@ def _permission_denied():
     return PermissionDenied
 
 
-def make_redirect_fixer(public_url):
+def fix_oauth_callbacks(app, public_url):
     """
     knowledge-repo 0.9.3 builds the OAuth callback with posixpath.join(APPLICATION_ROOT,
-    '/auth/...'), which drops the prefix. Once the app exists, point every OAuth
-    provider's callback at the public URL instead.
+    '/auth/...'), which drops the prefix, and with SERVER_NAME or localhost:7000 as
+    the host. Point every OAuth provider's callback at the public URL instead.
+    """
+    for provider in getattr(app, "auth_providers", []):
+        client = getattr(provider, "oauth_client", None)
+        if client is not None:
+            client.redirect_uri = oauth_redirect_uri(public_url, provider.name)
+    return app
+
+
+# A root-absolute path in a quoted string or url(...): "/feed", '/post/' + p, url(/x).
+# Not "//host" and not one already under the prefix.
+_ROOT_PATH = r"""(?P<open>["'(])/(?!/)(?!{prefix}/)(?=[A-Za-z_])"""
+# The one place the app's JavaScript builds a path from "/" + a variable.
+_BARE_SLASH = r"""(?P<open>["'])/(?P=open)(?=\s*\+)"""
+
+
+def prefix_root_paths(text, root):
+    """
+    knowledge-repo's templates and scripts write links as '/feed', '/post/...',
+    '/ajax/...'; under the hub's proxy they must start with the app's root.
+    """
+    if not root:
+        return text
+    text = re.sub(_ROOT_PATH.format(prefix=re.escape(root.strip("/"))), lambda m: f"{m.group('open')}{root}/", text)
+    return re.sub(_BARE_SLASH, lambda m: f"{m.group('open')}{root}/{m.group('open')}", text)
+
+
+def prefix_location(location, public_url):
+    """A redirect to '/feed' (or https://<host>/feed) goes to the same page under the app's root."""
+    root = service_root(public_url)
+    if not root or not location:
+        return location
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc:
+        if parts.hostname != urlsplit(public_url).hostname:
+            return location
+    elif not location.startswith("/") or location.startswith("//"):
+        return location
+    if parts.path == root or parts.path.startswith(root + "/"):
+        return location
+    return parts._replace(path=root + parts.path).geturl()
+
+
+# knowledge-repo 0.9.3's base template loads Google Analytics for a property that is
+# not the tenant's: every page view (post titles in the URL) would go to a third party.
+_ANALYTICS = re.compile(
+    r"""<script[^>]*src="https://www\.googletagmanager\.com/gtag/js[^"]*"[^>]*>\s*</script>\s*<script>(?:(?!</script>).)*?gtag\((?:(?!</script>).)*</script>""",
+    re.DOTALL,
+)
+
+
+def strip_analytics(html):
+    """The page without the third-party analytics tag and its inline set-up script."""
+    return _ANALYTICS.sub("", html)
+
+
+_REWRITTEN_TYPES = ("text/html", "application/javascript", "text/javascript", "text/css")
+
+
+class PrefixRewriter:
+    """
+    WSGI middleware in front of the app: Location headers and the bodies of HTML,
+    JavaScript and CSS responses get the app's root in front of root-absolute paths.
+    Paths the app builds with url_for already carry it (gunicorn's SCRIPT_NAME).
     """
 
-    def prepare_app(_repo, app):
-        for provider in getattr(app, "auth_providers", []):
-            client = getattr(provider, "oauth_client", None)
-            if client is not None:
-                client.redirect_uri = oauth_redirect_uri(public_url, provider.name)
-        return app
+    def __init__(self, app, public_url):
+        self.app = app
+        self.public_url = public_url
+        self.root = service_root(public_url)
 
-    return prepare_app
+    def __call__(self, environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"], captured["exc_info"] = status, headers, exc_info
+            return lambda data: captured.setdefault("written", []).append(data)
+
+        result = self.app(environ, capture)
+        try:
+            body = b"".join(captured.get("written", [])) + b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = []
+        content_type = ""
+        for name, value in captured["headers"]:
+            lower = name.lower()
+            if lower == "location":
+                value = prefix_location(value, self.public_url)
+            elif lower == "content-type":
+                content_type = value.split(";")[0].strip().lower()
+            if lower != "content-length":
+                headers.append((name, value))
+        if content_type in _REWRITTEN_TYPES and body:
+            text = body.decode("utf-8")
+            if content_type == "text/html":
+                text = strip_analytics(text)
+            body = prefix_root_paths(text, self.root).encode("utf-8")
+        headers.append(("Content-Length", str(len(body))))
+        start_response(captured["status"], headers, captured["exc_info"])
+        return [body]
 
 
 def _required(env, name):
@@ -199,7 +290,10 @@ _settings, _public_url = settings_from_env(os.environ)
 globals().update(_settings)
 
 
-def prepare_repo(repo):
-    """Called by the app with its repository: hand it the callback fix for the app."""
-    repo.config.prepare_app = make_redirect_fixer(_public_url)
-    return repo
+def post_worker_init(worker):
+    """
+    A gunicorn hook (the pod passes this file to gunicorn too): once a worker has
+    loaded the app, fix its OAuth callbacks and serve it through the prefix rewriter.
+    """
+    fix_oauth_callbacks(worker.wsgi, _public_url)
+    worker.wsgi = PrefixRewriter(worker.wsgi, _public_url)

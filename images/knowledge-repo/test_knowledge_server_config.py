@@ -190,18 +190,100 @@ class ModuleAsTheAppLoadsIt(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "OAUTH_GOOGLE_CLIENT_SECRET is required"):
             load_config(env)
 
-    def test_prepare_repo_points_the_google_callback_under_the_prefix(self):
-        class RepoConfig:
-            pass
-
-        repo = type("Repo", (), {})()
-        repo.config = RepoConfig()
-        self.assertIs(config.prepare_repo(repo), repo)
-        google_client = type("Client", (), {"redirect_uri": "https://hub.acme.org/auth/login/google/authorize"})()
+    def test_the_gunicorn_hook_fixes_the_callback_and_wraps_the_app(self):
+        google_client = type("Client", (), {"redirect_uri": "https://localhost:7000/auth/login/google/authorize"})()
         app = type("App", (), {})()
         app.auth_providers = [FakeProvider("google", google_client), FakeProvider("debug")]
-        self.assertIs(repo.config.prepare_app(repo, app), app)
+        worker = type("Worker", (), {})()
+        worker.wsgi = app
+        config.post_worker_init(worker)
         self.assertEqual(google_client.redirect_uri, "https://hub.acme.org/services/knowledge/auth/login/google/authorize")
+        self.assertIsInstance(worker.wsgi, config.PrefixRewriter)
+        self.assertIs(worker.wsgi.app, app)
+
+
+ROOT = "/services/knowledge"
+PUBLIC = "https://hub.acme.org/services/knowledge/"
+
+
+class ServingUnderThePrefix(unittest.TestCase):
+    def test_root_absolute_paths_in_html_js_and_css_get_the_root(self):
+        cases = {
+            '<a href="/feed?results=5">': '<a href="/services/knowledge/feed?results=5">',
+            "window.location = '/post/' + id;": "window.location = '/services/knowledge/post/' + id;",
+            'url: "/" + url_request,': 'url: "/services/knowledge/" + url_request,',
+            "if (path === '/tag_pages')": "if (path === '/services/knowledge/tag_pages')",
+            "background: url(/static/img.png)": "background: url(/services/knowledge/static/img.png)",
+        }
+        for before, after in cases.items():
+            self.assertEqual(config.prefix_root_paths(before, ROOT), after)
+
+    def test_leaves_other_urls_and_slashes_alone(self):
+        for text in [
+            '<script src="/services/knowledge/static/js/base.js">',
+            '<img src="//cdn.example/x.png">',
+            '<a href="https://github.com/airbnb/knowledge-repo">',
+            "parts.join('/')",
+            "</a></div>",
+            '"/" ',
+            "x / 2",
+        ]:
+            self.assertEqual(config.prefix_root_paths(text, ROOT), text)
+        self.assertEqual(config.prefix_root_paths('<a href="/feed">', ""), '<a href="/feed">')
+
+    def test_redirects_stay_under_the_prefix_and_on_the_host(self):
+        cases = {
+            "/feed": "/services/knowledge/feed",
+            "/services/knowledge/feed": "/services/knowledge/feed",
+            "https://hub.acme.org/feed?x=1": "https://hub.acme.org/services/knowledge/feed?x=1",
+            "https://accounts.google.com/o/oauth2/auth?x=1": "https://accounts.google.com/o/oauth2/auth?x=1",
+            "//elsewhere.test/feed": "//elsewhere.test/feed",
+            "feed": "feed",
+        }
+        for location, expected in cases.items():
+            self.assertEqual(config.prefix_location(location, PUBLIC), expected, location)
+
+    def test_strips_the_third_party_analytics_tag(self):
+        page = (
+            "<head>\n<script src=\"/static/a.js\"></script>\n"
+            '<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST"></script>\n'
+            "<script>\n  window.dataLayer = [];\n  function gtag(){dataLayer.push(arguments);}\n  gtag('config', 'G-TEST');\n</script>\n"
+            "<script>keep();</script>\n</head>"
+        )
+        stripped = config.strip_analytics(page)
+        self.assertNotIn("googletagmanager", stripped)
+        self.assertNotIn("gtag", stripped)
+        self.assertIn('<script src="/static/a.js"></script>', stripped)
+        self.assertIn("<script>keep();</script>", stripped)
+
+    def run_app(self, status, headers, body):
+        def app(environ, start_response):
+            start_response(status, headers)
+            return [body]
+
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, dict(headers)
+
+        out = b"".join(config.PrefixRewriter(app, PUBLIC)({}, start_response))
+        return seen, out
+
+    def test_the_middleware_rewrites_pages_scripts_and_redirects(self):
+        html = b'<a href="/stats">Stats</a><script async src="https://www.googletagmanager.com/gtag/js?id=G"></script><script>gtag(1)</script>'
+        seen, body = self.run_app("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(html)))], html)
+        self.assertEqual(body, b'<a href="/services/knowledge/stats">Stats</a>')
+        self.assertEqual(seen["headers"]["Content-Length"], str(len(body)))
+        seen, body = self.run_app("302 FOUND", [("Location", "/feed"), ("Content-Type", "text/html")], b"")
+        self.assertEqual(seen["headers"]["Location"], "/services/knowledge/feed")
+        seen, body = self.run_app("200 OK", [("Content-Type", "application/javascript")], b"$.ajax('/ajax/x')")
+        self.assertEqual(body, b"$.ajax('/services/knowledge/ajax/x')")
+
+    def test_the_middleware_leaves_other_bodies_untouched(self):
+        png = b"\x89PNG'/feed\xff"
+        seen, body = self.run_app("200 OK", [("Content-Type", "image/png")], png)
+        self.assertEqual(body, png)
+        self.assertEqual(seen["headers"]["Content-Length"], str(len(png)))
 
 
 if __name__ == "__main__":
