@@ -128,7 +128,8 @@ export function isSshUrl(url: string): boolean {
 
 /**
  * Mistakes in the add-on's settings, keyed by their path under the add-on's config
- * object (`git.url`), for the plan to prefix with its own key.
+ * object (`git.url`), for the plan to prefix with its own key; `endpoint.hostname`
+ * is the stack's own key (the add-on is served under the hub's name).
  */
 export function knowledgeRepoProblems(input: {
   readonly git: KnowledgeRepoGit;
