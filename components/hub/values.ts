@@ -6,7 +6,9 @@
 import type { HubSettings, ProfileSettings } from "../../stacks/config/schema";
 import type { HubScheduling, PodPlacement, Toleration } from "../cluster/scheduling";
 import { authValues } from "./auth";
+import type { ClusterNetworkFacts } from "../pod-security";
 import { notebookEnvReferences } from "./notebook-env";
+import { notebookSecurityValues } from "./pod-security-values";
 
 export const CHART = {
   name: "jupyterhub",
@@ -48,6 +50,8 @@ export interface HubValuesInput {
   readonly notebookEgress: readonly EgressRule[];
   /** Extra values merged last (the workshop login's fragment). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** Whether the cluster enforces NetworkPolicy and has a metadata server (see pod-security.ts); unset keeps the chart's iptables block. */
+  readonly network?: ClusterNetworkFacts;
 }
 
 export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
@@ -134,6 +138,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const { hub, scheduling } = input;
   const { singleuser, culling } = hub;
+  const security = notebookSecurityValues(input.network);
+  const notebookEgress = [...input.notebookEgress, ...security.egress];
 
   const storageVolumes = input.webIdentity
     ? {
@@ -153,7 +159,8 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
 
   const base: Record<string, unknown> = {
     hub: {
-      db: { type: "postgres" },
+      // The database is outside the chart: let the hub migrate its schema when the chart's JupyterHub changes.
+      db: { type: "postgres", upgrade: true },
       extraEnv: {
         [HUB_DB_URL_ENV]: { valueFrom: { secretKeyRef: { name: input.hubDatabaseUrl.secretName, key: input.hubDatabaseUrl.key } } },
       },
@@ -185,7 +192,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
         ? { profileList: singleuser.profiles.map((p) => profileValue(p, scheduling)) }
         : {}),
       ...(singleuser.autosaveSeconds !== undefined ? { extraFiles: autosaveFiles(singleuser.autosaveSeconds) } : {}),
-      ...(input.notebookEgress.length > 0 ? { networkPolicy: { egress: [...input.notebookEgress] } } : {}),
+      ...(notebookEgress.length > 0 ? { networkPolicy: { egress: notebookEgress } } : {}),
     },
     scheduling: {
       userScheduler: { enabled: hub.scheduling.userScheduler },
@@ -204,5 +211,6 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   };
 
   const auth = hub.auth.kind === "workshop" ? { hub: {} } : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
-  return mergeValues(mergeValues(base, auth), { ...(input.extra ?? {}) });
+  const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
+  return mergeValues(mergeValues(secured, auth), { ...(input.extra ?? {}) });
 }
