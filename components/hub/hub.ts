@@ -11,6 +11,7 @@ import type { PostgresServer } from "../database/types";
 import { postgresUrl } from "../database/url";
 import type { HubEndpoint } from "../endpoint/types";
 import { kubernetesLabels } from "../naming";
+import type { ClusterNetworkFacts } from "../pod-security";
 import type { ObjectStorage } from "../storage/types";
 import { AUTH_SECRET_KEYS, authSecretKeys } from "./auth";
 import { notebookEnvData, type NotebookEnvInput, type NotebookStorageEnv } from "./notebook-env";
@@ -39,6 +40,8 @@ export interface HubArgs {
   readonly extraValues?: pulumi.Input<Record<string, unknown>>;
   /** What must exist before the release: node pools, the address and DNS records, users and buckets. */
   readonly dependsOn: pulumi.Resource[];
+  /** Whether the cluster enforces NetworkPolicy and has a cloud metadata server; unset keeps the chart's iptables block. */
+  readonly network?: ClusterNetworkFacts;
 }
 
 /** Helm's limits on a release name; a namespace must be given. Throws ResourceError. */
@@ -129,6 +132,7 @@ export class Hub extends pulumi.ComponentResource {
               : undefined,
           notebookEgress,
           extra: extraValues,
+          network: args.network,
         }),
       );
 
