@@ -60,6 +60,12 @@ export interface DoksClusterArgs {
   readonly userPool: DoksPoolSettings;
   /** DigitalOcean tags on the cluster and its pools (owner, tenant). */
   readonly tags: readonly string[];
+  /**
+   * Disposable tenants: destroying the cluster also destroys what Kubernetes made in
+   * DigitalOcean (load balancers, the volumes of notebook claims and their snapshots),
+   * which Pulumi never saw. Production tenants keep them, their data included.
+   */
+  readonly destroyAssociatedResources?: boolean;
 }
 
 /** The chart's label and taint on DigitalOcean: DOKS takes Kubernetes' own spelling of the effect. */
@@ -179,6 +185,7 @@ export class DoksCluster extends pulumi.ComponentResource {
         surgeUpgrade: true,
         maintenancePolicy: doksMaintenancePolicy(args.maintenance),
         ha: args.highAvailability,
+        destroyAllAssociatedResources: args.destroyAssociatedResources ?? false,
         tags,
         nodePool: {
           name: resourceName(tenant, "system"),
