@@ -147,3 +147,20 @@ describe("the isolation SQL builder", () => {
     expect(managed).not.toContain("PASSWORD");
   });
 });
+
+describe("an external server", () => {
+  it("names the tenant's logins so that tenants can share a server, and refuses plain-text connections", async () => {
+    const external = await import("../components/database/external");
+    expect(external.externalLogins("habari-kisumu")).toEqual({
+      hub: { database: "habari_kisumu_hub", role: "habari_kisumu_hub" },
+      explore: { database: "habari_kisumu_explore", role: "habari_kisumu_explore" },
+    });
+    const args = { tenant: "acme", host: "db.example.org", port: 5432, sslMode: "require" as const, admin: { user: "admin", password: "x" } };
+    expect(external.externalPostgresProblems(args)).toEqual([]);
+    expect(external.externalPostgresProblems({ ...args, host: "", port: 0, sslMode: "disable" })).toHaveLength(3);
+    const sql = external.externalIsolationSql({ tenant: "acme", postgis: true });
+    expect(sql).toContain("ALTER ROLE \"acme_hub\" LOGIN PASSWORD :'acme_hub_password';");
+    expect(sql).toContain("\\connect acme_explore\n");
+    expect(sql).toContain("CREATE EXTENSION IF NOT EXISTS postgis;");
+  });
+});

@@ -1,12 +1,13 @@
 /**
  * The database isolation SQL on a real PostgreSQL, taken from the rendered plans:
  * the dev stack (in-cluster PostgreSQL: the StatefulSet's startup probe script and
- * SQL), the pipalhub stack (DigitalOcean: the admin Job's command and ConfigMap) and a
- * Cloud SQL component given the cluster's Kubernetes provider (the admin Job).
+ * SQL), the pipalhub stack (DigitalOcean: the admin Job's command and ConfigMap), and a
+ * Cloud SQL component given the cluster's Kubernetes provider and an external server
+ * component (their admin Jobs; no example stack uses them yet).
  *
  * For each kind the server is first put in that service's documented starting state,
- * then the plan's command runs exactly as the pod would run it (only the URL from the
- * Secret, the mount path and the psql binary's location are substituted), twice, and
+ * then the plan's command runs exactly as the pod would run it (only the Secret's
+ * values, the mount path and the psql binary's location are substituted), twice, and
  * the logins' real powers are probed: the isolation matrix.
  */
 import { spawnSync } from "node:child_process";
@@ -26,6 +27,10 @@ const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const LOGINS = ["hub", "explore"] as const;
 type Login = (typeof LOGINS)[number];
+/** Each kind's real role and database names; the matrix speaks of them as hub and explore. */
+type Names = Record<Login, { role: string; database: string }>;
+const PLAIN_NAMES: Names = { hub: { role: "hub", database: "hub" }, explore: { role: "explore", database: "explore" } };
+const EXTERNAL_NAMES: Names = { hub: { role: "acme_hub", database: "acme_hub" }, explore: { role: "acme_explore", database: "acme_explore" } };
 
 interface Container {
   command: string[];
@@ -49,46 +54,48 @@ function podSpec(resource: RecordedResource): PodSpec {
   return (resource.inputs as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
 }
 
-function mountedFiles(plan: PlanRecorder, spec: PodSpec, container: Container, configMapOf: (volume: PodSpec["volumes"][number]) => RecordedResource): PlannedRun["files"] & { mountPath: string } {
+/** The files of the ConfigMap volume a container mounts, and where it mounts them. */
+function mountedFiles(spec: PodSpec, container: Container, configMap: (configMapName: string) => RecordedResource): Omit<PlannedRun, "command"> {
   const volume = spec.volumes.find((v) => v.configMap)!;
   const mount = container.volumeMounts.find((m) => m.name === volume.name)!;
-  return { ...(configMapOf(volume).inputs.data as Record<string, string>), mountPath: mount.mountPath };
+  return { files: configMap(volume.configMap!.name).inputs.data as Record<string, string>, mountPath: mount.mountPath };
 }
 
-/** The admin Job of a managed database: its psql command and its script. */
-function adminJobRun(plan: PlanRecorder): PlannedRun {
-  const job = plan.ofType(JOB).find((r) => r.name.endsWith("-isolation-job"))!;
-  const spec = podSpec(job);
-  const container = spec.containers[0]!;
+/** A managed or external database's admin Job: its psql command and its script. */
+function adminJobRun(plan: PlanRecorder, component: string): PlannedRun {
+  const job = plan.one(JOB, `${component}-isolation-job`);
+  const container = podSpec(job).containers[0]!;
   // The script's ConfigMap is the Job's sibling (auto-named, so found by parent).
-  const { mountPath, ...files } = mountedFiles(plan, spec, container, () => plan.ofType(CONFIG_MAP).find((r) => r.parent === job.parent)!);
-  return { command: container.command, mountPath, files };
+  const mounted = mountedFiles(podSpec(job), container, () => plan.ofType(CONFIG_MAP).find((r) => r.parent === job.parent)!);
+  return { command: container.command, ...mounted };
 }
 
 /** The in-cluster server's startup probe: its script and SQL from the ConfigMap. */
 function startupProbeRun(plan: PlanRecorder): PlannedRun {
-  const statefulSet = plan.ofType(STATEFUL_SET).find((r) => r.name.endsWith("-database-server"))!;
-  const spec = podSpec(statefulSet);
-  const container = spec.containers[0]!;
-  const { mountPath, ...files } = mountedFiles(plan, spec, container, (volume) =>
-    plan.ofType(CONFIG_MAP).find((r) => (r.inputs.metadata as { name?: string }).name === volume.configMap!.name)!,
+  const statefulSet = plan.one(STATEFUL_SET, "-database-server");
+  const container = podSpec(statefulSet).containers[0]!;
+  const mounted = mountedFiles(podSpec(statefulSet), container, (name) =>
+    plan.ofType(CONFIG_MAP).find((r) => (r.inputs.metadata as { name?: string }).name === name)!,
   );
-  return { command: container.startupProbe!.exec.command, mountPath, files };
+  return { command: container.startupProbe!.exec.command, ...mounted };
 }
 
 interface Plans {
   incluster: PlannedRun;
   digitalocean: PlannedRun;
   cloudsql: PlannedRun;
+  external: PlannedRun;
 }
 
 async function renderPlans(): Promise<Plans> {
   const dev = await runProgramUnderMocks("dev", stackFileConfig("dev"));
   const pipalhub = await runProgramUnderMocks("pipalhub", stackFileConfig("pipalhub"));
-  // The openhexa stack passes no Kubernetes provider to Cloud SQL yet: the component is rendered alone.
-  const cloudPlan = await installMockRuntime({ stack: "cloudsql" });
+  // No example stack passes a Kubernetes provider to Cloud SQL or uses an external server yet: rendered alone.
+  const componentPlan = await installMockRuntime({ stack: "components" });
   const k8s = await import("@pulumi/kubernetes");
   const { CloudSqlPostgres } = await import("../components/database/cloudsql");
+  const { ExternalPostgres } = await import("../components/database/external");
+  const provider = new k8s.Provider("acme-k8s", {});
   new CloudSqlPostgres("acme-database", {
     tenant: "acme",
     project: "acme-project",
@@ -100,10 +107,20 @@ async function renderPlans(): Promise<Plans> {
     highAvailability: false,
     protect: false,
     labels: {},
-    kubernetesProvider: new k8s.Provider("acme-k8s", {}),
+    kubernetesProvider: provider,
   });
+  new ExternalPostgres(
+    "shared-database",
+    { tenant: "acme", host: "postgres.example.org", port: 5432, sslMode: "require", admin: { user: "rds_admin", password: pulumi.secret("not-this-one") } },
+    { providers: [provider] },
+  );
   await settle();
-  return { incluster: startupProbeRun(dev.plan), digitalocean: adminJobRun(pipalhub.plan), cloudsql: adminJobRun(cloudPlan) };
+  return {
+    incluster: startupProbeRun(dev.plan),
+    digitalocean: adminJobRun(pipalhub.plan, "pipalhub-database"),
+    cloudsql: adminJobRun(componentPlan, "acme-database"),
+    external: adminJobRun(componentPlan, "shared-database"),
+  };
 }
 
 let server: TestServer;
@@ -119,12 +136,15 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 /** Runs a planned command against the test server; the ConfigMap's files go to a folder standing in for the mount. */
-function runPlanned(run: PlannedRun, substitutions: { url?: string; env?: Record<string, string> }): { status: number | null; output: string } {
+function runPlanned(run: PlannedRun, substitutions: { variables?: Record<string, string>; env?: Record<string, string> }): { status: number | null; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-mount-"));
   try {
     for (const [file, text] of Object.entries(run.files)) fs.writeFileSync(path.join(dir, file), text);
+    // Kubernetes expands $(NAME) in a command from the container's environment (here: the Secret's values).
     const argv = run.command.map((arg) =>
-      arg.startsWith(`${run.mountPath}/`) ? path.join(dir, arg.slice(run.mountPath.length + 1)) : arg === "$(ADMIN_URL)" ? substitutions.url! : arg,
+      arg.startsWith(`${run.mountPath}/`)
+        ? path.join(dir, arg.slice(run.mountPath.length + 1))
+        : arg.replace(/\$\(([A-Z_]+)\)/g, (_, name: string) => substitutions.variables?.[name] ?? `$(${name})`),
     );
     const result = spawnSync(argv[0]!, argv.slice(1), {
       encoding: "utf8",
@@ -146,12 +166,13 @@ async function superuserEach(statements: string[]): Promise<void> {
 }
 
 const PROBE_ROLES = LOGINS.map((l) => `probe_role_${l}`);
-const PROBE_DATABASES = LOGINS.map((l) => `probe_db_${l}`);
 
 async function resetServer(): Promise<void> {
   await superuserEach([
-    ...["hub", "explore", "defaultdb", ...PROBE_DATABASES].map((db) => `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`),
-    ...["hub", "explore", "hubfleet_admin", "doadmin", "cloudsqlsuperuser", ...PROBE_ROLES].map((role) => `DROP ROLE IF EXISTS ${role}`),
+    ...["hub", "explore", "acme_hub", "acme_explore", "defaultdb"].map((db) => `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`),
+    ...["hub", "explore", "acme_hub", "acme_explore", "hubfleet_admin", "doadmin", "cloudsqlsuperuser", "rds_admin", ...PROBE_ROLES].map(
+      (role) => `DROP ROLE IF EXISTS ${role}`,
+    ),
   ]);
 }
 
@@ -174,18 +195,28 @@ const STARTING_STATES: Record<keyof Plans, () => string[]> = {
     "CREATE DATABASE explore OWNER doadmin",
     ...LOGINS.map((role) => `CREATE ROLE ${role} LOGIN PASSWORD '${password(role)}'`),
   ],
+  // A server the estate does not own: an admin role with CREATEROLE and CREATEDB (such as RDS's master user), nothing else yet.
+  external: () => [`CREATE ROLE rds_admin LOGIN CREATEDB CREATEROLE PASSWORD '${password("rds_admin")}'`],
 };
+
+const NAMES: Record<keyof Plans, Names> = { incluster: PLAIN_NAMES, cloudsql: PLAIN_NAMES, digitalocean: PLAIN_NAMES, external: EXTERNAL_NAMES };
 
 /** How each kind's planned command is run: the admin URL the Secret would hold, or the probe's environment. */
 function runKind(kind: keyof Plans, run: PlannedRun = plans[kind]) {
   if (kind === "incluster") {
     return runPlanned(run, { env: { PGHOST: server.socketDir, HUB_DB_PASSWORD: password("hub"), EXPLORE_DB_PASSWORD: password("explore") } });
   }
-  return runPlanned(run, { url: kind === "cloudsql" ? url("hubfleet_admin", "postgres") : url("doadmin", "defaultdb") });
+  if (kind === "external") {
+    return runPlanned(run, {
+      variables: { ADMIN_URL: url("rds_admin", "postgres"), ACME_HUB_PASSWORD: password("acme_hub"), ACME_EXPLORE_PASSWORD: password("acme_explore") },
+    });
+  }
+  return runPlanned(run, { variables: { ADMIN_URL: kind === "cloudsql" ? url("hubfleet_admin", "postgres") : url("doadmin", "defaultdb") } });
 }
 
-async function connectAs(login: Login, database: string): Promise<Client | undefined> {
-  const client = new Client({ host: "127.0.0.1", port: server.port, user: login, password: password(login), database });
+async function connectAs(names: Names, login: Login, database: Login): Promise<Client | undefined> {
+  const role = names[login].role;
+  const client = new Client({ host: "127.0.0.1", port: server.port, user: role, password: password(role), database: names[database].database });
   try {
     await client.connect();
     return client;
@@ -204,10 +235,28 @@ async function succeeds(client: Client | undefined, sql: string): Promise<boolea
   }
 }
 
+/**
+ * Whether the client may create databases, without copying one: PostgreSQL checks
+ * the CREATEDB privilege before it looks the template up, so a missing template
+ * answers "allowed" and a refusal answers "not allowed".
+ */
+async function mayCreateDatabase(client: Client | undefined): Promise<boolean> {
+  if (!client) return false;
+  try {
+    await client.query("CREATE DATABASE probe_db TEMPLATE hubfleet_no_such_template");
+    throw new Error("a database was created from a template that does not exist");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "42501") return false; // insufficient_privilege
+    if (code === "3D000") return true; // invalid_catalog_name: the template, looked up after the privilege check
+    throw error;
+  }
+}
+
 /** Each login's own table, with a row, for the read and write probes. */
-async function seedTables(): Promise<void> {
+async function seedTables(names: Names): Promise<void> {
   for (const login of LOGINS) {
-    const client = await connectAs(login, login);
+    const client = await connectAs(names, login, login);
     if (!client) throw new Error(`${login} cannot connect to its own database`);
     await client.query("CREATE TABLE IF NOT EXISTS public.secrets (value text); INSERT INTO public.secrets VALUES ('only for its owner')");
     await client.end();
@@ -215,12 +264,13 @@ async function seedTables(): Promise<void> {
 }
 
 /** What each login can really do, probed over TCP with its password. */
-async function isolationMatrix(): Promise<Record<string, boolean>> {
+async function isolationMatrix(names: Names): Promise<Record<string, boolean>> {
   const matrix: Record<string, boolean> = {};
   for (const login of LOGINS) {
     const other = LOGINS.find((l) => l !== login)!;
+    const [role, otherRole] = [names[login].role, names[other].role];
     for (const database of LOGINS) {
-      const client = await connectAs(login, database);
+      const client = await connectAs(names, login, database);
       matrix[`${login} connects to ${database}`] = client !== undefined;
       matrix[`${login} creates a table in ${database}`] = await succeeds(client, `CREATE TABLE public.probe_${login} (x int); DROP TABLE public.probe_${login}`);
       matrix[`${login} creates a schema in ${database}`] = await succeeds(client, `CREATE SCHEMA probe_${login}; DROP SCHEMA probe_${login}`);
@@ -230,15 +280,15 @@ async function isolationMatrix(): Promise<Record<string, boolean>> {
       }
       await client?.end();
     }
-    const own = await connectAs(login, login);
+    const own = await connectAs(names, login, login);
     matrix[`${login} creates a role`] = await succeeds(own, `CREATE ROLE probe_role_${login}`);
-    matrix[`${login} creates a database`] = await succeeds(own, `CREATE DATABASE probe_db_${login}`);
+    matrix[`${login} creates a database`] = await mayCreateDatabase(own);
     // Undone at once: a membership left behind would refuse the other login's reverse grant as circular.
-    matrix[`${login} grants itself ${other}`] = await succeeds(own, `GRANT ${other} TO ${login}; REVOKE ${other} FROM ${login}`);
-    matrix[`${login} sets role ${other}`] = await succeeds(own, `SET ROLE ${other}`);
+    matrix[`${login} grants itself ${other}`] = await succeeds(own, `GRANT ${otherRole} TO ${role}; REVOKE ${otherRole} FROM ${role}`);
+    matrix[`${login} sets role ${other}`] = await succeeds(own, `SET ROLE ${otherRole}`);
     await own?.end();
     const admin = await server.superuser();
-    const memberships = await admin.query("SELECT 1 FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = $1", [login]);
+    const memberships = await admin.query("SELECT 1 FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = $1", [role]);
     await admin.end();
     matrix[`${login} is a member of a role`] = (memberships.rowCount ?? 0) > 0;
   }
@@ -280,19 +330,20 @@ function mutated(run: PlannedRun, mutate: (sql: string) => string): PlannedRun {
   return { ...run, files: { ...run.files, "isolation.sql": mutate(sql) } };
 }
 
-describe.each(["incluster", "cloudsql", "digitalocean"] as const)("database isolation on %s", (kind) => {
+describe.each(["incluster", "cloudsql", "digitalocean", "external"] as const)("database isolation on %s", (kind) => {
   it("starts from the service's documented state, which isolates nothing", async () => {
     await resetServer();
     await superuserEach(STARTING_STATES[kind]());
-    if (kind === "incluster") {
+    if (kind === "incluster" || kind === "external") {
+      // The script makes the logins and databases itself.
       const admin = await server.superuser();
-      const existing = await admin.query("SELECT rolname FROM pg_roles WHERE rolname = ANY($1)", [[...LOGINS]]);
+      const existing = await admin.query("SELECT rolname FROM pg_roles WHERE rolname = ANY($1)", [LOGINS.map((l) => NAMES[kind][l].role)]);
       await admin.end();
       expect(existing.rows).toEqual([]);
       return;
     }
     await pre15PublicSchemas();
-    const before = await isolationMatrix();
+    const before = await isolationMatrix(NAMES[kind]);
     // Both kinds let explore into the hub's database (PUBLIC may connect); Cloud SQL's API users can do far more.
     expect(before["explore connects to hub"]).toBe(true);
     if (kind === "cloudsql") {
@@ -321,7 +372,7 @@ describe.each(["incluster", "cloudsql", "digitalocean"] as const)("database isol
     it("fails the matrix when a REVOKE and the self-checks are both cut out", async () => {
       const run = runKind(kind, mutated(plans[kind], (sql) => withoutChecks(skipRevoke(sql))));
       expect(run.status, run.output).toBe(0);
-      const matrix = await isolationMatrix();
+      const matrix = await isolationMatrix(NAMES[kind]);
       expect(matrix).not.toEqual(ISOLATED);
       expect(matrix["explore connects to hub"]).toBe(true);
     });
@@ -335,7 +386,7 @@ describe.each(["incluster", "cloudsql", "digitalocean"] as const)("database isol
   });
 
   it("leaves each login in its own database, with no way into the other's or beyond", async () => {
-    await seedTables();
-    expect(await isolationMatrix()).toEqual(ISOLATED);
+    await seedTables(NAMES[kind]);
+    expect(await isolationMatrix(NAMES[kind])).toEqual(ISOLATED);
   });
 });

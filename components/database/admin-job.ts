@@ -38,9 +38,27 @@ export function databaseAdminNamespace(tenant: string): string {
   return `${tenant}-db-admin`;
 }
 
-/** The psql command line: stop at the first error, read no ~/.psqlrc, run the mounted script. */
-export function adminJobCommand(urlVariable: string): string[] {
-  return ["psql", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", `$(${urlVariable})`, "--file", `${SCRIPT_DIR}/${SCRIPT_FILE}`];
+/**
+ * The psql command line: stop at the first error, read no ~/.psqlrc, run the mounted
+ * script; each psql variable from the environment variable of the same name in
+ * upper case (Kubernetes expands `$(NAME)` in a container's command).
+ */
+export function adminJobCommand(urlVariable: string, psqlVariables: readonly string[] = []): string[] {
+  return [
+    "psql",
+    "--no-psqlrc",
+    "--set",
+    "ON_ERROR_STOP=1",
+    ...psqlVariables.flatMap((name) => ["--set", `${name}=$(${envName(name)})`]),
+    "--dbname",
+    `$(${urlVariable})`,
+    "--file",
+    `${SCRIPT_DIR}/${SCRIPT_FILE}`,
+  ];
+}
+
+function envName(psqlVariable: string): string {
+  return psqlVariable.toUpperCase();
 }
 
 export function sha256(text: string): string {
@@ -53,6 +71,8 @@ export interface DatabaseAdminJobArgs {
   readonly adminUrl: pulumi.Input<string>;
   /** The psql script to run as the admin (see isolation-sql.ts). */
   readonly sql: string;
+  /** Secret psql variables the script reads (the logins' passwords on an external server), kept beside the URL. */
+  readonly psqlVariables?: Readonly<Record<string, pulumi.Input<string>>>;
   /** What must exist first: the server, its firewall, the users and databases. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -69,11 +89,20 @@ export class DatabaseAdminJob extends pulumi.ComponentResource {
       { metadata: { name: databaseAdminNamespace(args.tenant), labels: { ...labels, ...podSecurityLabels("restricted") } } },
       { parent: this },
     );
+    const variables = Object.keys(args.psqlVariables ?? {}).sort();
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-admin-url`,
-      { metadata: { namespace: namespace.metadata.name, labels }, type: "Opaque", stringData: { url: pulumi.secret(args.adminUrl) } },
+      {
+        metadata: { namespace: namespace.metadata.name, labels },
+        type: "Opaque",
+        stringData: {
+          url: pulumi.secret(args.adminUrl),
+          ...Object.fromEntries(variables.map((v) => [envName(v), pulumi.secret(args.psqlVariables![v]!)])),
+        },
+      },
       { parent: this },
     );
+    const fromSecret = (envVar: string, key: string) => ({ name: envVar, valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key } } });
     const script = new k8s.core.v1.ConfigMap(
       `${name}-script`,
       { metadata: { namespace: namespace.metadata.name, labels }, data: { [SCRIPT_FILE]: args.sql } },
@@ -96,8 +125,8 @@ export class DatabaseAdminJob extends pulumi.ComponentResource {
                 {
                   name: "psql",
                   image: PSQL_IMAGE,
-                  command: adminJobCommand("ADMIN_URL"),
-                  env: [{ name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key: "url" } } }],
+                  command: adminJobCommand("ADMIN_URL", variables),
+                  env: [fromSecret("ADMIN_URL", "url"), ...variables.map((v) => fromSecret(envName(v), envName(v)))],
                   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                   volumeMounts: [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }],
