@@ -15,6 +15,7 @@ import { buildHubValues } from "../components/hub/values";
 import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
 import { parseStackConfig, rawConfigFromStackFile } from "../stacks/config/load";
 import type { StackConfig } from "../stacks/config/schema";
+import { chartSchemaErrors } from "./support/chart-schema";
 import { egressAdmits, helmPresent, helmTemplate, HELM_SKIP_REASON, notebookPod, renderedPods } from "./support/helm";
 import { baselineViolations, restrictedViolations } from "./support/pod-security-check";
 import { PROJECT_DIR } from "./support/program";
@@ -61,6 +62,10 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
     const values = stackValues(stack, network);
     const manifests = helmTemplate(values, stack, `${stack}-hub`);
     const pods = renderedPods(manifests);
+
+    it("passes the chart's schema", () => {
+      expect(chartSchemaErrors(values)).toEqual([]);
+    });
 
     it("renders the hub, the proxy and the chart's other pods, and every one passes restricted", () => {
       expect(pods.map((p) => p.owner)).toEqual(expect.arrayContaining(["Deployment/hub", "Deployment/proxy"]));
