@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { anywhereScheduling } from "../components/cluster/scheduling";
 import { workshopHubValues } from "../components/hub/workshop";
-import { buildHubValues } from "../components/hub/values";
+import { buildHubValues, type HubValuesInput } from "../components/hub/values";
 import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
 import { parseStackConfig, rawConfigFromStackFile } from "../stacks/config/load";
 import type { StackConfig } from "../stacks/config/schema";
@@ -34,9 +34,13 @@ const CLOUD_WITHOUT_ENFORCER: ClusterNetworkFacts = { networkPolicyEnforced: fal
 
 /** The hub values the estate builds for a stack (the Secrets' names and the egress are the estate's own). */
 function stackValues(stack: string, network: ClusterNetworkFacts): Record<string, unknown> {
+  return buildHubValues({ ...hubInput(stack), network });
+}
+
+function hubInput(stack: string): HubValuesInput {
   const config = stackConfig(stack);
   const hub = config.hub!;
-  return buildHubValues({
+  return {
     hub,
     scheduling: anywhereScheduling(),
     endpoint: { hostname: config.endpoint.hostname, letsencryptEmail: config.endpoint.letsencryptEmail, clusterIpOnly: config.cluster.kind === "local" },
@@ -46,8 +50,7 @@ function stackValues(stack: string, network: ClusterNetworkFacts): Record<string
     webIdentity: config.storage.kind === "s3" && config.storage.s3.credentials === "webIdentity" ? { serviceAccountName: "notebook", audience: "sts.amazonaws.com" } : undefined,
     notebookEgress: [{ to: [{ ipBlock: { cidr: "10.20.0.5/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }],
     extra: hub.auth.kind === "workshop" ? workshopHubValues({ secretName: "hubfleet-workshop-users", admins: hub.auth.admins }) : undefined,
-    network,
-  });
+  };
 }
 
 const STACKS: [string, ClusterNetworkFacts][] = [
@@ -107,6 +110,15 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
     expect(podSecurityLabels("privileged")).toMatchObject({ "pod-security.kubernetes.io/warn": "restricted" });
     // The chart's rendered pods pass either way.
     expect(renderedPods(helmTemplate(values, "pipalhub", "pipalhub-hub")).flatMap((p) => restrictedViolations(p.spec))).toEqual([]);
+  });
+
+  it("leaves the pod-wide settings alone while the root iptables init container runs, so that notebooks still start", () => {
+    for (const values of [stackValues("pipalhub", CLOUD_WITHOUT_ENFORCER), buildHubValues({ ...hubInput("pipalhub"), network: undefined })]) {
+      const notebook = notebookPod(values);
+      expect(notebook.spec.securityContext).not.toHaveProperty("runAsNonRoot");
+      expect(notebook.spec.containers[0]!.securityContext).toMatchObject({ runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+      expect(notebook.spec.initContainers!.map((c) => c.name)).toEqual(["block-cloud-metadata"]);
+    }
   });
 
   it("would catch the notebook pod the chart builds by default", () => {

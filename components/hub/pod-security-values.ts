@@ -8,7 +8,9 @@
  *   explicit dicts win), and `automount_service_account_token: false`, since
  *   KubeSpawner mounts an API token whenever a service account is named. A
  *   projected service-account token volume (AWS web identity) is a volume of its
- *   own and is mounted either way.
+ *   own and is mounted either way. Pod-wide `runAsNonRoot` and seccomp are set only
+ *   when the iptables init container is off: it runs as root, and a pod-wide
+ *   `runAsNonRoot` would keep every notebook from starting.
  * - The metadata server: by NetworkPolicy where the cluster enforces it (see
  *   ../pod-security.ts). The chart's `nonPrivateIPs` rule leaves out only
  *   169.254.169.254; hubfleet's own rule leaves out all of link-local
@@ -55,7 +57,7 @@ export function notebookSecurityValues(network: ClusterNetworkFacts | undefined)
       config: {
         KubeSpawner: {
           automount_service_account_token: false,
-          pod_security_context: { runAsNonRoot: true, seccompProfile: seccomp },
+          ...(block === "iptables" ? {} : { pod_security_context: { runAsNonRoot: true, seccompProfile: seccomp } }),
           container_security_context: {
             runAsNonRoot: true,
             allowPrivilegeEscalation: false,
