@@ -48,3 +48,13 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
     "pod-security.kubernetes.io/audit-version": "latest",
   };
 }
+
+/**
+ * The facts of the clusters hubfleet makes, by the cloud they run in: GKE runs
+ * Dataplane V2 and DOKS runs Cilium, both enforcing NetworkPolicy, on cloud VMs with
+ * a metadata server; a local cluster (kind, minikube, Docker Desktop) is assumed to
+ * be a laptop, with neither.
+ */
+export function clusterNetworkFacts(cloud: "local" | "gcp" | "digitalocean"): ClusterNetworkFacts {
+  return cloud === "local" ? { networkPolicyEnforced: false, cloudMetadataServer: false } : { networkPolicyEnforced: true, cloudMetadataServer: true };
+}

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { anywhereScheduling } from "../components/cluster/scheduling";
 import { workshopHubValues } from "../components/hub/workshop";
 import { buildHubValues, type HubValuesInput } from "../components/hub/values";
-import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
+import { clusterNetworkFacts, podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
 import { parseStackConfig, rawConfigFromStackFile } from "../stacks/config/load";
 import type { StackConfig } from "../stacks/config/schema";
 import { chartSchemaErrors } from "./support/chart-schema";
@@ -27,8 +27,8 @@ function stackConfig(stack: string): StackConfig {
   return parseStackConfig(rawConfigFromStackFile(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")));
 }
 
-const ENFORCED: ClusterNetworkFacts = { networkPolicyEnforced: true, cloudMetadataServer: true };
-const LAPTOP: ClusterNetworkFacts = { networkPolicyEnforced: false, cloudMetadataServer: false };
+const ENFORCED = clusterNetworkFacts("gcp");
+const LAPTOP = clusterNetworkFacts("local");
 /** No hubfleet cluster kind is like this; it shows what the chart's iptables block costs. */
 const CLOUD_WITHOUT_ENFORCER: ClusterNetworkFacts = { networkPolicyEnforced: false, cloudMetadataServer: true };
 
@@ -55,7 +55,7 @@ function hubInput(stack: string): HubValuesInput {
 
 const STACKS: [string, ClusterNetworkFacts][] = [
   ["openhexa", ENFORCED],
-  ["pipalhub", ENFORCED],
+  ["pipalhub", clusterNetworkFacts("digitalocean")],
   ["habari-kisumu", ENFORCED],
   ["dev", LAPTOP],
 ];
@@ -93,6 +93,19 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
       expect(egressAdmits(egress, "10.20.0.5", 5432)).toBe(true);
       expect(egressAdmits(egress, "10.20.0.6", 5432)).toBe(false);
     });
+  });
+
+  it("labels each tenant namespace with the level its pods pass", () => {
+    expect(podSecurityLabels(tenantPodSecurity(clusterNetworkFacts("gcp")))).toEqual({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/warn-version": "latest",
+      "pod-security.kubernetes.io/audit": "restricted",
+      "pod-security.kubernetes.io/audit-version": "latest",
+    });
+    expect(tenantPodSecurity(clusterNetworkFacts("local"))).toBe("restricted");
+    expect(tenantPodSecurity(clusterNetworkFacts("digitalocean"))).toBe("restricted");
   });
 
   it("still gives the AWS web-identity token to habari-kisumu's notebooks, as a projected volume", () => {
