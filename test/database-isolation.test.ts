@@ -80,11 +80,15 @@ function startupProbeRun(plan: PlanRecorder): PlannedRun {
   return { command: container.startupProbe!.exec.command, ...mounted };
 }
 
+type Kind = "incluster" | "cloudsql" | "digitalocean" | "external";
+
 interface Plans {
   incluster: PlannedRun;
   digitalocean: PlannedRun;
   cloudsql: PlannedRun;
   external: PlannedRun;
+  /** The rendered example stacks, for where their Secrets live. */
+  stacks: Record<"dev" | "pipalhub", PlanRecorder>;
 }
 
 async function renderPlans(): Promise<Plans> {
@@ -120,6 +124,7 @@ async function renderPlans(): Promise<Plans> {
     digitalocean: adminJobRun(pipalhub.plan, "pipalhub-database"),
     cloudsql: adminJobRun(componentPlan, "acme-database"),
     external: adminJobRun(componentPlan, "shared-database"),
+    stacks: { dev: dev.plan, pipalhub: pipalhub.plan },
   };
 }
 
@@ -177,7 +182,7 @@ async function resetServer(): Promise<void> {
 }
 
 /** The documented starting states, as each service leaves them before hubfleet's SQL runs. */
-const STARTING_STATES: Record<keyof Plans, () => string[]> = {
+const STARTING_STATES: Record<Kind, () => string[]> = {
   // The image's bootstrap superuser and its postgres database; the script makes the rest.
   incluster: () => [],
   // API users: LOGIN, CREATEROLE, CREATEDB, members of cloudsqlsuperuser; API databases owned by cloudsqlsuperuser.
@@ -199,10 +204,10 @@ const STARTING_STATES: Record<keyof Plans, () => string[]> = {
   external: () => [`CREATE ROLE rds_admin LOGIN CREATEDB CREATEROLE PASSWORD '${password("rds_admin")}'`],
 };
 
-const NAMES: Record<keyof Plans, Names> = { incluster: PLAIN_NAMES, cloudsql: PLAIN_NAMES, digitalocean: PLAIN_NAMES, external: EXTERNAL_NAMES };
+const NAMES: Record<Kind, Names> = { incluster: PLAIN_NAMES, cloudsql: PLAIN_NAMES, digitalocean: PLAIN_NAMES, external: EXTERNAL_NAMES };
 
 /** How each kind's planned command is run: the admin URL the Secret would hold, or the probe's environment. */
-function runKind(kind: keyof Plans, run: PlannedRun = plans[kind]) {
+function runKind(kind: Kind, run: PlannedRun = plans[kind]) {
   if (kind === "incluster") {
     return runPlanned(run, { env: { PGHOST: server.socketDir, HUB_DB_PASSWORD: password("hub"), EXPLORE_DB_PASSWORD: password("explore") } });
   }
@@ -320,6 +325,22 @@ const ISOLATED: Record<string, boolean> = Object.fromEntries(
 async function pre15PublicSchemas(): Promise<void> {
   for (const database of LOGINS) await server.asSuperuser("GRANT CREATE ON SCHEMA public TO PUBLIC", database);
 }
+
+describe("the admin credential", () => {
+  it.each(["dev", "pipalhub"] as const)("is nowhere a ServiceAccount of the %s tenant namespace can read", (stack) => {
+    const plan = plans.stacks[stack];
+    const namespaceOf = (r: RecordedResource) => (r.inputs.metadata as { namespace?: string }).namespace;
+    const secrets = plan.ofType("kubernetes:core/v1:Secret");
+    const adminSecrets = secrets.filter((r) => plan.byUrn(r.parent ?? "")?.type === "hubfleet:database:AdminJob");
+    // DigitalOcean's doadmin URL sits in the admin namespace, beside nothing the chart runs and no RBAC.
+    expect(adminSecrets.map(namespaceOf)).toEqual(stack === "pipalhub" ? [`${stack}-db-admin`] : []);
+    expect(plan.resources.filter((r) => /rbac/.test(r.type) && namespaceOf(r) === `${stack}-db-admin`)).toEqual([]);
+    // The tenant namespace holds the logins' own passwords, never a superuser's or an admin's.
+    const tenantKeys = secrets.filter((r) => namespaceOf(r) === stack).flatMap((r) => Object.keys((r.inputs.stringData as object) ?? {}));
+    expect(tenantKeys).not.toContain("POSTGRES_PASSWORD");
+    expect(secrets.filter((r) => namespaceOf(r) === stack && adminSecrets.includes(r))).toEqual([]);
+  });
+});
 
 /** Deliberately broken SQL: the hub database's REVOKE from PUBLIC left out, and optionally the self-checks too. */
 const skipRevoke = (sql: string) => sql.replace('REVOKE ALL ON DATABASE "hub" FROM PUBLIC;\n', "");
