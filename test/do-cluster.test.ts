@@ -31,7 +31,7 @@ beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   doks = await import("../components/cluster/doks");
   production = new doks.DoksCluster("acme-cluster", args());
-  new doks.DoksCluster("scratch-cluster", args({ tenant: "scratch", highAvailability: false }));
+  new doks.DoksCluster("scratch-cluster", args({ tenant: "scratch", highAvailability: false, destroyAssociatedResources: true }));
   await settle();
 });
 
@@ -60,6 +60,11 @@ describe("the DOKS cluster", () => {
   it("has a highly available control plane only when asked (production tenants)", () => {
     expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.ha).toBe(true);
     expect(plan.one(CLUSTER, "scratch-cluster-cluster").inputs.ha).toBe(false);
+  });
+
+  it("destroys the load balancers and volumes Kubernetes made only for a disposable tenant", () => {
+    expect(plan.one(CLUSTER, "scratch-cluster-cluster").inputs.destroyAllAssociatedResources).toBe(true);
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.destroyAllAssociatedResources).toBe(false);
   });
 
   it("makes the default pool the autoscaled system pool, labelled core and untainted", () => {

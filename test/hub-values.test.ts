@@ -32,7 +32,7 @@ const CLOUD = (extra: Record<string, unknown> = {}) =>
 describe("hub database", () => {
   it("is postgres, its URL read from a Secret by name, never a literal", () => {
     const values = buildHubValues(input(config()));
-    expect(get(values, "hub.db")).toEqual({ type: "postgres" });
+    expect(get(values, "hub.db")).toEqual({ type: "postgres", upgrade: true });
     expect(get(values, "hub.extraEnv.HUBFLEET_HUB_DB_URL")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-hub-db", key: "url" } } });
     expect(String(get(values, "hub.extraConfig.hubfleet-00-database"))).toContain('os.environ["HUBFLEET_HUB_DB_URL"]');
     expect(JSON.stringify(values)).not.toMatch(/postgres(ql)?:\/\//);

@@ -10,6 +10,7 @@ import type { PostgresServer } from "../database/types";
 import { postgresUrl } from "../database/url";
 import type { HubEndpoint } from "../endpoint/types";
 import { kubernetesLabels } from "../naming";
+import type { ClusterNetworkFacts } from "../pod-security";
 import type { ObjectStorage } from "../storage/types";
 import { AUTH_SECRET_KEYS, authSecretKeys } from "./auth";
 import { notebookEnvData, type NotebookEnvInput, type NotebookStorageEnv } from "./notebook-env";
@@ -37,6 +38,8 @@ export interface HubArgs {
   readonly storage?: ObjectStorage;
   /** What must exist before the release: the system pool, the address and DNS records, users and buckets. */
   readonly dependsOn: pulumi.Resource[];
+  /** Whether the cluster enforces NetworkPolicy and has a cloud metadata server; unset keeps the chart's iptables block. */
+  readonly network?: ClusterNetworkFacts;
 }
 
 /** Helm's limits on a release name; a namespace must be given. Throws ResourceError. */
@@ -138,6 +141,7 @@ export class Hub extends pulumi.ComponentResource {
               : undefined,
           notebookEgress: egress,
           workshop: workshopSecret ? { secretName: workshopSecret } : undefined,
+          network: args.network,
         }),
       );
 

@@ -7,7 +7,9 @@ import type { HubSpec, ProfileSpec } from "./spec";
 import type { HubScheduling, PodPlacement, Toleration } from "../cluster/scheduling";
 import { authValues } from "./auth";
 import type { EgressRule } from "../egress";
+import type { ClusterNetworkFacts } from "../pod-security";
 import { notebookEnvReferences } from "./notebook-env";
+import { notebookSecurityValues } from "./pod-security-values";
 import { WORKSHOP_SECRET_NAME, workshopHubValues } from "./workshop";
 
 export const CHART = {
@@ -49,6 +51,8 @@ export interface HubValuesInput {
   readonly notebookEgress: readonly EgressRule[];
   /** The workshop login: the Secret of participants' hashes the hub mounts. */
   readonly workshop?: { readonly secretName: string };
+  /** Whether the cluster enforces NetworkPolicy and has a metadata server (see pod-security.ts); unset keeps the chart's iptables block. */
+  readonly network?: ClusterNetworkFacts;
 }
 
 export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
@@ -135,6 +139,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const { hub, scheduling } = input;
   const { singleuser, culling } = hub;
+  const security = notebookSecurityValues(input.network);
+  const notebookEgress = [...input.notebookEgress, ...security.egress];
 
   const storageVolumes = input.webIdentity
     ? {
@@ -154,7 +160,8 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
 
   const base: Record<string, unknown> = {
     hub: {
-      db: { type: "postgres" },
+      // The database is outside the chart: let the hub migrate its schema when the chart's JupyterHub changes.
+      db: { type: "postgres", upgrade: true },
       extraEnv: {
         [HUB_DB_URL_ENV]: { valueFrom: { secretKeyRef: { name: input.hubDatabaseUrl.secretName, key: input.hubDatabaseUrl.key } } },
       },
@@ -189,7 +196,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
         ? { profileList: singleuser.profiles.map((p) => profileValue(p, scheduling)) }
         : {}),
       ...(singleuser.autosaveSeconds !== undefined ? { extraFiles: autosaveFiles(singleuser.autosaveSeconds) } : {}),
-      ...(input.notebookEgress.length > 0 ? { networkPolicy: { egress: [...input.notebookEgress] } } : {}),
+      ...(notebookEgress.length > 0 ? { networkPolicy: { egress: notebookEgress } } : {}),
     },
     scheduling: {
       userScheduler: { enabled: hub.scheduling.userScheduler },
@@ -211,5 +218,6 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
     hub.auth.kind === "workshop"
       ? workshopHubValues({ secretName: input.workshop?.secretName ?? WORKSHOP_SECRET_NAME, admins: hub.auth.admins })
       : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
-  return mergeValues(base, auth);
+  const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
+  return mergeValues(secured, auth);
 }

@@ -11,7 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { databaseEgress } from "../hub/egress";
+import { databaseEgress } from "../egress";
 import type { EgressRule, SecretKeyRef } from "../hub/values";
 import {
   APP_SECRET_KEYS,
