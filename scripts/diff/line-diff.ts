@@ -23,12 +23,13 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
       result.push({ op: " ", line: before[i]! });
       i++;
       j++;
-    } else if (j < cols && (i === rows || common[i]![j + 1]! >= common[i + 1]![j]!)) {
-      result.push({ op: "+", line: after[j]! });
-      j++;
-    } else {
+    } else if (i < rows && (j === cols || common[i + 1]![j]! >= common[i]![j + 1]!)) {
+      // Removals first, as diff -u shows them.
       result.push({ op: "-", line: before[i]! });
       i++;
+    } else {
+      result.push({ op: "+", line: after[j]! });
+      j++;
     }
   }
   return result;
