@@ -1,9 +1,11 @@
 /**
- * tsx scripts/ci/pr-comment.ts --pr <number> --section <name> --file <markdown>
+ * tsx scripts/ci/pr-comment.ts --pr <number> --head-sha <sha> --section <name> --file <markdown>
  *
  * Keeps ONE hubfleet comment on a pull request, found by a hidden marker, and replaces
  * one named section of it (the render diff, the preview), so later pushes and later
- * jobs update the same comment instead of adding new ones.
+ * jobs update the same comment instead of adding new ones. The number comes from an
+ * artifact of the pull request's run, so the pull request's head must be the commit
+ * that run tested before anything is posted.
  */
 import * as fs from "node:fs";
 import { fromEnvironment, type GitHub } from "./github";
@@ -44,16 +46,23 @@ export async function postSection(github: GitHub, repository: string, pr: number
   return (await github.request<Comment>("POST", `/repos/${repository}/issues/${pr}/comments`, { body })).id;
 }
 
+/** Refuses a pull request whose head is not the commit the report was made for. */
+export async function checkHead(github: GitHub, repository: string, pr: number, headSha: string): Promise<void> {
+  const pull = await github.request<{ head: { sha: string } }>("GET", `/repos/${repository}/pulls/${pr}`);
+  if (pull.head.sha !== headSha) throw new Error(`#${pr} is at ${pull.head.sha}, not ${headSha}: the report belongs to another commit; nothing posted`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const value = (flag: string) => {
     const index = argv.indexOf(flag);
-    if (index < 0 || !argv[index + 1]) throw new Error("usage: pr-comment.ts --pr <number> --section <name> --file <markdown>");
+    if (index < 0 || !argv[index + 1]) throw new Error("usage: pr-comment.ts --pr <number> --head-sha <sha> --section <name> --file <markdown>");
     return argv[index + 1]!;
   };
   const pr = Number(value("--pr"));
   if (!Number.isInteger(pr) || pr <= 0) throw new Error(`--pr must be a pull request number, not ${value("--pr")}`);
   const { github, repository } = fromEnvironment();
+  await checkHead(github, repository, pr, value("--head-sha"));
   const id = await postSection(github, repository, pr, value("--section"), fs.readFileSync(value("--file"), "utf8"));
   console.log(`updated comment ${id} on ${repository}#${pr}`);
 }
