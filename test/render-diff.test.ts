@@ -225,4 +225,12 @@ describe("the line diff and the combined summary", () => {
     expect(text).toContain("| `small` | changed | 0 to create, 1 to update (1 by replacement), 0 to delete |");
     expect(text).toContain("`big` are in the workflow's `render-diff` artifact");
   });
+
+  it("lists every flagged resource of every stack at the very top", () => {
+    const removed = diffStack("gone", rendered(), undefined);
+    const text = combinedMarkdown([diffStack("same", rendered(), rendered()), removed], "origin/main");
+    expect(text.split("\n").slice(2, 4)).toEqual(["> [!CAUTION]", "> Protected or stateful resources deleted, replaced or moved:"]);
+    expect(text).toMatch(/> - `gone`: \*\*DELETES\*\* protected, stateful `gcp:sql\/databaseInstance:DatabaseInstance` openhexa-database-instance/);
+    expect(text.indexOf("[!CAUTION]")).toBeLessThan(text.indexOf("| stack | change |"));
+  });
 });

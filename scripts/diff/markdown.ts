@@ -81,6 +81,8 @@ export const COMMENT_BUDGET = 50_000;
 export function combinedMarkdown(diffs: readonly StackDiff[], baseRef: string, budget = COMMENT_BUDGET): string {
   const head = [`### Render diff against \`${baseRef}\``, ""];
   if (diffs.length === 0) return [...head, "The change touches no stack.", ""].join("\n");
+  const flagged = diffs.flatMap((diff) => diff.warnings.map((w) => warningLine(w).replace("> - ", `> - \`${diff.stack}\`: `)));
+  if (flagged.length > 0) head.push("> [!CAUTION]", "> Protected or stateful resources deleted, replaced or moved:", ...flagged, "");
   head.push("| stack | change | resources | flagged |", "| --- | --- | --- | --- |");
   for (const diff of diffs) {
     const flagged = diff.warnings.length > 0 ? `**${diff.warnings.length}**` : "";
