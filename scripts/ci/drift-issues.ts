@@ -69,7 +69,9 @@ async function main(): Promise<number> {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
   const dir = value("--dir");
   if (!dir) throw new Error("usage: drift-issues.ts --dir <drift results> [--run-url <url>]");
-  const results = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as DriftResult);
+  // No results at all (every check skipped or cancelled) is not a drift verdict.
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const results = files.filter((f) => f.endsWith(".json")).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as DriftResult);
   const { github, repository } = fromEnvironment();
   const open = await github.list<Issue & { pull_request?: unknown }>(`/repos/${repository}/issues?state=open&labels=${DRIFT_LABEL}`);
   const actions = driftActions(results, open.filter((i) => !i.pull_request), value("--run-url"));
