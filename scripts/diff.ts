@@ -111,18 +111,19 @@ async function main(): Promise<number> {
   const headOut = path.join(args.out, "head");
   const inBase = touched.filter((t) => t.change !== "added").map((t) => t.stack);
   const inHead = touched.filter((t) => t.change !== "removed").map((t) => t.stack);
-  let baseResults: RenderResult[] = [];
-  if (inBase.length > 0) {
-    const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-base-"));
-    git(["worktree", "add", "--detach", "--quiet", checkout, baseCommit]);
-    try {
-      fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(checkout, "node_modules"), "dir");
-      baseResults = await inParallel(inBase.map((stack) => () => render(checkout, stack, baseOut)), limit);
-    } finally {
-      git(["worktree", "remove", "--force", checkout]);
-    }
+  // Both sides share one queue, so a one-stack diff renders base and head at once.
+  const checkout = inBase.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-base-")) : undefined;
+  let results: RenderResult[];
+  if (checkout) git(["worktree", "add", "--detach", "--quiet", checkout, baseCommit]);
+  try {
+    if (checkout) fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(checkout, "node_modules"), "dir");
+    const jobs = [...inBase.map((stack) => () => render(checkout!, stack, baseOut)), ...inHead.map((stack) => () => render(projectDir, stack, headOut))];
+    results = await inParallel(jobs, limit);
+  } finally {
+    if (checkout) git(["worktree", "remove", "--force", checkout]);
   }
-  const headResults = await inParallel(inHead.map((stack) => () => render(projectDir, stack, headOut)), limit);
+  const baseResults = results.slice(0, inBase.length);
+  const headResults = results.slice(inBase.length);
 
   const failures = [...baseResults.filter((r) => !r.ok).map((r) => failureMarkdown("base", r)), ...headResults.filter((r) => !r.ok).map((r) => failureMarkdown("new", r))];
   const failed = new Set([...baseResults, ...headResults].filter((r) => !r.ok).map((r) => r.stack));
