@@ -124,6 +124,8 @@ describe("a hub values change", () => {
     expect(diff.hubValues).toEqual(["@@ -4,4 +4,4 @@", "     limit: 4", "   memory:", "     guarantee: 512M", "-    limit: 32G", "+    limit: 16G"]);
     expect(diff.updates[0]!.changes).toEqual([{ path: "values", before: "(see the hub values diff)", after: "(see the hub values diff)" }]);
     expect(stackMarkdown(diff)).toContain("```diff\n@@ -4,4 +4,4 @@");
+    // The helm Release has no entry in the table, and the summary says so.
+    expect(stackMarkdown(diff)).toContain("_No replace-on-change facts for this type");
   });
 });
 

@@ -57,10 +57,9 @@ export function stackMarkdown(diff: StackDiff): string {
     for (const update of diff.updates) {
       const replaced = update.replacedBy.length > 0;
       lines.push(`#### ${label(update.resource)}${replaced ? " — **replacement**" : ""}`, "");
-      if (replaced) {
-        const source = replacementSource(update.resource.type);
-        lines.push(`The provider re-creates it: \`${update.replacedBy.join("`, `")}\` cannot change in place${source ? ` (${source})` : ""}.`, "");
-      }
+      const source = replacementSource(update.resource.type);
+      if (replaced) lines.push(`The provider re-creates it: \`${update.replacedBy.join("`, `")}\` cannot change in place${source ? ` (${source})` : ""}.`, "");
+      else if (!source && !update.resource.type.startsWith("hubfleet:")) lines.push("_No replace-on-change facts for this type in `scripts/diff/replace-on-change.ts`: assumed to update in place._", "");
       lines.push(...fieldTable(update.changes, update.replacedBy), "");
     }
   }
