@@ -22,35 +22,53 @@ const stackFiles = new Map(
   }),
 );
 
-describe("deploy order from the stack files", () => {
-  it("reads the stacks a tenant references, and which stacks are shared clusters", () => {
-    expect(stackReferences(stackFiles.get("habari-kisumu")!)).toEqual(["habari-cluster", "habari-nairobi"]);
-    expect(stackReferences(stackFiles.get("habari-cluster")!)).toEqual([]);
-    expect(isSharedClusterStack(stackFiles.get("habari-cluster")!)).toBe(true);
-    expect(isSharedClusterStack(stackFiles.get("habari-nairobi")!)).toBe(false);
+const tenantOn = (cluster: string, bucketFrom?: string) =>
+  `config:\n  hubfleet:cluster:\n    kind: shared\n    shared:\n      stack: organization/hubfleet/${cluster}\n` +
+  (bucketFrom ? `  hubfleet:storage:\n    kind: s3\n    s3:\n      publicBucket:\n        stack: organization/hubfleet/${bucketFrom}\n` : "");
+const fleet = new Map([
+  ["cluster", "config:\n  hubfleet:role: sharedCluster\n  hubfleet:cluster:\n    kind: gke\n"],
+  ["alpha", tenantOn("cluster")],
+  ["beta", tenantOn("cluster", "alpha")],
+  ["solo", "config:\n  hubfleet:cluster:\n    kind: doks\n"],
+]);
+
+describe("deploy order", () => {
+  it("reads the stacks a stack file references under any stack: key, and shared cluster stacks", () => {
+    expect(stackReferences(fleet.get("beta")!)).toEqual(["alpha", "cluster"]);
+    expect(stackReferences(fleet.get("solo")!)).toEqual([]);
+    expect(isSharedClusterStack(fleet.get("cluster")!)).toBe(true);
+    expect(isSharedClusterStack(fleet.get("alpha")!)).toBe(false);
   });
 
-  it("deploys the shared cluster before the tenants on it, and tenants after tenants they read", () => {
-    const plan = deployPlan("all", [], stackFiles, 3);
-    expect(plan.waves[0]).toContain("habari-cluster");
-    const waveOf = (stack: string) => plan.waves.findIndex((wave) => wave.includes(stack));
-    expect(waveOf("habari-nairobi")).toBeGreaterThan(waveOf("habari-cluster"));
-    expect(waveOf("habari-kisumu")).toBeGreaterThan(waveOf("habari-nairobi"));
-    expect(plan.waves.flat().sort()).toEqual([...stackFiles.keys()].sort());
+  it("deploys a shared cluster before its tenants, and a tenant after the tenants it reads", () => {
+    expect(deployPlan("all", [], fleet, 3).waves).toEqual([["cluster", "solo"], ["alpha"], ["beta"]]);
   });
 
   it("a cluster stack change re-deploys the tenants that read its outputs, nothing else", () => {
-    const stacks = [...stackFiles.keys()];
-    const plan = deployPlan(["Pulumi.habari-cluster.yaml"], stacks, stackFiles, 3);
-    expect(plan.waves).toEqual([["habari-cluster"], ["habari-nairobi"], ["habari-kisumu"]]);
-    expect(deployPlan(["Pulumi.pipalhub.yaml"], stacks, stackFiles, 3).waves).toEqual([["pipalhub"]]);
+    const stacks = [...fleet.keys()];
+    expect(deployPlan(["Pulumi.cluster.yaml"], stacks, fleet, 3).waves).toEqual([["cluster"], ["alpha"], ["beta"]]);
+    expect(deployPlan(["Pulumi.solo.yaml"], stacks, fleet, 3).waves).toEqual([["solo"]]);
   });
 
   it("lists a removed stack file without deploying it, and refuses more waves than the workflow has", () => {
-    const withoutDev = new Map([...stackFiles].filter(([stack]) => stack !== "dev"));
-    const plan = deployPlan(["Pulumi.dev.yaml"], [...stackFiles.keys()], withoutDev, 3);
-    expect(plan).toEqual({ waves: [], removed: ["dev"] });
-    expect(() => deployPlan("all", [], stackFiles, 2)).toThrow(/need 3 deploy waves; the workflow has 2/);
+    const withoutSolo = new Map([...fleet].filter(([stack]) => stack !== "solo"));
+    expect(deployPlan(["Pulumi.solo.yaml"], [...fleet.keys()], withoutSolo, 3)).toEqual({ waves: [], removed: ["solo"] });
+    expect(() => deployPlan("all", [], fleet, 2)).toThrow(/need 3 deploy waves; the workflow has 2/);
+  });
+
+  it("orders this repository's stacks: every referenced stack in an earlier wave, shared clusters first", () => {
+    const plan = deployPlan("all", [], stackFiles, 3);
+    expect(plan.waves.flat().sort()).toEqual([...stackFiles.keys()].sort());
+    const waveOf = (stack: string) => plan.waves.findIndex((wave) => wave.includes(stack));
+    let references = 0;
+    for (const [stack, text] of stackFiles) {
+      if (isSharedClusterStack(text)) expect(waveOf(stack), stack).toBe(0);
+      for (const referenced of stackReferences(text).filter((r) => stackFiles.has(r))) {
+        references++;
+        expect(waveOf(referenced), `${stack} reads ${referenced}`).toBeLessThan(waveOf(stack));
+      }
+    }
+    expect(references).toBeGreaterThan(0);
   });
 
   it("finds transitive dependents and refuses a reference cycle", () => {
