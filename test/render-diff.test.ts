@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { unifiedLineDiff } from "../scripts/diff/line-diff";
-import { combinedMarkdown, stackMarkdown } from "../scripts/diff/markdown";
+import { combinedMarkdown, counts, stackMarkdown } from "../scripts/diff/markdown";
 import { diffStack, diffValues, type RenderedStack } from "../scripts/diff/plan-diff";
 import { REPLACE_ON_CHANGE, replacingPaths } from "../scripts/diff/replace-on-change";
 import { isCodeChange, touchedStacks } from "../scripts/diff/touched-stacks";
@@ -126,6 +126,25 @@ describe("a hub values change", () => {
     expect(stackMarkdown(diff)).toContain("```diff\n@@ -4,4 +4,4 @@");
     // The helm Release has no entry in the table, and the summary says so.
     expect(stackMarkdown(diff)).toContain("_No replace-on-change facts for this type");
+  });
+});
+
+describe("a value that only a deployment knows", () => {
+  it("makes a replace-on-change field a possible replacement, flagged but not asserted", () => {
+    const diff = diffStack("s", rendered(), rendered((p) => setInput(p, "openhexa-database-instance", "region", "<organization/hubfleet/cluster.gcpRegion>")));
+    expect(diff.updates[0]!.replacedBy).toEqual([]);
+    expect(diff.updates[0]!.mayBeReplacedBy).toEqual(["region"]);
+    expect(diff.warnings.map((w) => w.kind)).toEqual(["may-replace"]);
+    const markdown = stackMarkdown(diff);
+    expect(markdown).toContain("openhexa-database-instance — **possible replacement**");
+    expect(markdown).toMatch(/\*\*MAY REPLACE\*\* protected, stateful `gcp:sql\/databaseInstance:DatabaseInstance`/);
+    expect(counts(diff)).toBe("0 to create, 1 to update, 0 to delete");
+  });
+
+  it("does not soften a change between two known values", () => {
+    const diff = diffStack("s", rendered(), rendered((p) => setInput(p, "openhexa-database-instance", "region", "europe-west4")));
+    expect(diff.updates[0]!.replacedBy).toEqual(["region"]);
+    expect(diff.updates[0]!.mayBeReplacedBy).toEqual([]);
   });
 });
 

@@ -25,7 +25,8 @@ export function counts(diff: StackDiff): string {
 
 function warningLine(w: Warning): string {
   const what = [w.protect ? "protected" : "", w.stateful ? "stateful" : ""].filter(Boolean).join(", ");
-  const verb = w.kind === "delete" ? "DELETES" : w.kind === "replace" ? "REPLACES" : "MOVES";
+  const verbs = { delete: "DELETES", replace: "REPLACES", "may-replace": "MAY REPLACE", moved: "MOVES" } as const;
+  const verb = verbs[w.kind];
   return `> - **${verb}** ${what ? `${what} ` : ""}${label(w.resource)}: ${w.detail}`;
 }
 
@@ -56,11 +57,13 @@ export function stackMarkdown(diff: StackDiff): string {
     lines.push("### Update", "");
     for (const update of diff.updates) {
       const replaced = update.replacedBy.length > 0;
-      lines.push(`#### ${label(update.resource)}${replaced ? " — **replacement**" : ""}`, "");
+      const mayBe = !replaced && update.mayBeReplacedBy.length > 0;
+      lines.push(`#### ${label(update.resource)}${replaced ? " — **replacement**" : mayBe ? " — **possible replacement**" : ""}`, "");
       const source = replacementSource(update.resource.type);
       if (replaced) lines.push(`The provider re-creates it: \`${update.replacedBy.join("`, `")}\` cannot change in place${source ? ` (${source})` : ""}.`, "");
+      else if (mayBe) lines.push(`The provider re-creates it if \`${update.mayBeReplacedBy.join("`, `")}\` really changes: the new value is a placeholder that only a deployment resolves (\`pulumi preview\` tells)${source ? ` (${source})` : ""}.`, "");
       else if (!source && !update.resource.type.startsWith("hubfleet:")) lines.push("_No replace-on-change facts for this type in `scripts/diff/replace-on-change.ts`: assumed to update in place._", "");
-      lines.push(...fieldTable(update.changes, update.replacedBy), "");
+      lines.push(...fieldTable(update.changes, [...update.replacedBy, ...update.mayBeReplacedBy]), "");
     }
   }
   if (diff.deletes.length > 0) {

@@ -28,9 +28,19 @@ export interface ResourceUpdate {
   changes: FieldChange[];
   /** Table paths that make the provider replace the resource; empty for an in-place update. */
   replacedBy: string[];
+  /**
+   * Table paths whose new or old value is a render placeholder (`<stack.output>`): only a
+   * deployment knows whether the value really changes, so the replacement is possible.
+   */
+  mayBeReplacedBy: string[];
 }
 
-export type WarningKind = "delete" | "replace" | "moved";
+export type WarningKind = "delete" | "replace" | "may-replace" | "moved";
+
+/** The render writes values only a deployment knows as `<resource.property>`. */
+export function isPlaceholder(value: unknown): boolean {
+  return typeof value === "string" && /^<[^<>]+>$/.test(value);
+}
 
 /** A deletion or replacement of a protected or stateful resource, or a URN that moved. */
 export interface Warning {
@@ -109,10 +119,12 @@ export function diffStack(stack: string, base: RenderedStack | undefined, head: 
     if (!before) continue;
     const changes = resourceChanges(before, after);
     if (changes.length === 0) continue;
-    const replacedBy = replacingPaths(after.type, changes.map((c) => c.path));
+    const known = changes.filter((c) => !isPlaceholder(c.before) && !isPlaceholder(c.after));
+    const replacedBy = replacingPaths(after.type, known.map((c) => c.path));
+    const mayBeReplacedBy = replacingPaths(after.type, changes.map((c) => c.path)).filter((p) => !replacedBy.includes(p));
     // Pulumi replaces a resource whose provider changes.
     if (changes.some((c) => c.path === "(provider)")) replacedBy.push("(provider)");
-    updates.push({ resource: after, changes, replacedBy });
+    updates.push({ resource: after, changes, replacedBy, mayBeReplacedBy });
   }
 
   const warnings: Warning[] = [];
@@ -128,8 +140,10 @@ export function diffStack(stack: string, base: RenderedStack | undefined, head: 
   }
   for (const gone of deletes) if (!moved.has(gone.urn)) push(warningFor("delete", gone, "deleted"));
   for (const update of updates) {
-    if (update.replacedBy.length === 0) continue;
-    push(warningFor("replace", update.resource, `replaced: ${update.replacedBy.join(", ")} cannot change in place`));
+    if (update.replacedBy.length > 0) push(warningFor("replace", update.resource, `replaced: ${update.replacedBy.join(", ")} cannot change in place`));
+    else if (update.mayBeReplacedBy.length > 0) {
+      push(warningFor("may-replace", update.resource, `replaced if ${update.mayBeReplacedBy.join(", ")} really change${update.mayBeReplacedBy.length === 1 ? "s" : ""}: the new value is known only at deploy`));
+    }
   }
 
   const status: StackStatus = !base ? "new" : !head ? "removed" : "changed";
