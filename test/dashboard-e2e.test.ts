@@ -258,12 +258,13 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
     expect(result.status).toBe(200);
     expect(result.ms).toBeLessThan(2_000);
 
+    // The hook may still deliver that report once the dashboard is back: only what came before is certain.
     dashboard = await startDashboard();
     const events = await new FileStore(dataDir).listEvents({ user: "bala" });
-    expect(events.map((event) => event.filename)).toEqual(["day1.ipynb", "day2.ipynb"]);
+    expect(events.slice(0, 2).map((event) => event.filename)).toEqual(["day1.ipynb", "day2.ipynb"]);
     const instructor = await (await browser!.newContext()).newPage();
     await logIn(instructor, INSTRUCTOR, "/services/dashboard/files/day1.ipynb");
     await instructor.waitForURL(`${hubUrl}/services/dashboard/files/day1.ipynb`);
-    await expect(instructor.locator("section[data-user='bala']").textContent()).resolves.toContain("hello from bala");
+    await expect(instructor.locator("section[data-user='bala']").textContent()).resolves.toMatch(/hello from bala|saved while the dashboard was down/);
   });
 });
