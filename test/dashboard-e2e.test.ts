@@ -26,8 +26,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeValues } from "../components/hub/values";
 import { hashParticipants, workshopHubValues } from "../components/hub/workshop";
-import { dashboardHookValues, DASHBOARD_HOOK_ENV, DASHBOARD_HOOK_MOUNTS, dashboardServiceSpec } from "../components/services/dashboard";
-import { hubServiceEnv, hubServiceValues, serviceTokenKey } from "../components/services/hub-service-spec";
+import { DASHBOARD_HOOK_ENV, DASHBOARD_HOOK_MOUNTS, workshopDashboard } from "../components/services/dashboard";
+import { hubServiceEnv, serviceTokenKey } from "../components/services/hub-service-spec";
 import { configFromEnv } from "../images/dashboard/src/config";
 import { createDashboard, type Dashboard } from "../images/dashboard/src/server";
 import { FileStore } from "../images/dashboard/src/store";
@@ -95,7 +95,8 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
   let hubUrl = "";
   let participantPage: Page;
 
-  const spec = dashboardServiceSpec({ image: "hubfleet-dashboard:e2e", instructors: [INSTRUCTOR.name], storage: { kind: "volume", size: "1Gi" } });
+  const dashboardPieces = workshopDashboard({ image: "hubfleet-dashboard:e2e", instructors: [INSTRUCTOR.name], storage: { kind: "volume", size: "1Gi" } });
+  const spec = dashboardPieces.spec;
 
   async function startDashboard(): Promise<Dashboard> {
     const started = createDashboard(configFromEnv(dashboardEnv), new FileStore(dataDir));
@@ -133,7 +134,8 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
     // The chart values from the estate's builders; only the users file's path is this machine's.
     const usersFile = path.join(dir, "users.json");
     fs.writeFileSync(usersFile, JSON.stringify(hashParticipants({ [INSTRUCTOR.name]: INSTRUCTOR.password, [PARTICIPANT.name]: PARTICIPANT.password }, "e2e-salt")));
-    const values = [workshopHubValues({ secretName: "unused-here", admins: [] }), hubServiceValues(spec), dashboardHookValues({ spec })].reduce(mergeValues);
+    // The instructor is not a hub admin here, so only the dashboard's role can let her in.
+    const values = mergeValues(workshopHubValues({ secretName: "unused-here", admins: [] }), dashboardPieces.hubValues);
     const services = (values.hub as { services: Record<string, Record<string, unknown>> }).services;
     expect(services.dashboard!.url).toBe("http://dashboard:8000");
     // The Service's cluster address becomes the dashboard's loopback address.

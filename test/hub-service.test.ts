@@ -11,7 +11,9 @@ import {
   dashboardHookValues,
   DASHBOARD_HOOK_MOUNTS,
   dashboardNotebookEgress,
+  dashboardProblems,
   dashboardServiceSpec,
+  workshopDashboard,
 } from "../components/services/dashboard";
 import {
   hubServiceEnv,
@@ -201,6 +203,22 @@ describe("the workshop dashboard's declaration", () => {
       to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "dashboard", "hubfleet.io/hub-service": "dashboard" } } }],
       ports: [{ port: 8000, protocol: "TCP" }],
     });
+  });
+});
+
+describe("the dashboard in one call", () => {
+  it("gives the service, its chart values and the notebooks' egress", () => {
+    const pieces = workshopDashboard({ image: "dash:1.0.0", instructors: ["anand"], storage: { kind: "volume", size: "1Gi" } });
+    expect(pieces.spec).toEqual(dashboardServiceSpec({ image: "dash:1.0.0", instructors: ["anand"], storage: { kind: "volume", size: "1Gi" } }));
+    expect(pieces.hubValues).toEqual({ ...hubServiceValues(pieces.spec), ...dashboardHookValues({ spec: pieces.spec }) });
+    expect(Object.keys(pieces.hubValues).sort()).toEqual(["hub", "singleuser"]);
+    expect(pieces.notebookEgress).toEqual(dashboardNotebookEgress(pieces.spec));
+  });
+
+  it("refuses a dashboard nobody may open, instructors who cannot log in, and an unpinned image", () => {
+    const problems = dashboardProblems({ image: "dash:latest", instructors: ["anand", "zoe"], storage: { kind: "volume", size: "1Gi" } }, ["anand", "bala"]);
+    expect(problems.map((p) => p.path)).toEqual(["instructors.1", "image"]);
+    expect(dashboardProblems({ image: "dash:1.0.0", instructors: [], storage: { kind: "volume", size: "1Gi" } }).map((p) => p.path)).toEqual(["instructors"]);
   });
 });
 

@@ -7,7 +7,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EgressRule, SecretKeyRef } from "../hub/values";
-import { notebookEgressToService, servicePrefix, type HubServiceSpec, type RequestLimit } from "./hub-service-spec";
+import {
+  hubServiceProblems,
+  hubServiceValues,
+  notebookEgressToService,
+  servicePrefix,
+  type HubServiceSpec,
+  type Problem,
+  type RequestLimit,
+} from "./hub-service-spec";
 
 export const DASHBOARD_SERVICE_NAME = "dashboard";
 export const DASHBOARD_PORT = 8000;
@@ -110,4 +118,39 @@ export function dashboardHookValues(args: { spec: Pick<HubServiceSpec, "name" | 
 /** The notebook pods' egress to the dashboard, on its port only. */
 export function dashboardNotebookEgress(spec: HubServiceSpec): EgressRule {
   return notebookEgressToService(spec);
+}
+
+/** Mistakes in the dashboard's settings, keyed like hubServiceProblems; `participants` are the workshop's users. */
+export function dashboardProblems(args: DashboardArgs, participants?: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  if (args.instructors.length === 0 && (args.instructorGroups?.length ?? 0) === 0) {
+    problems.push({ path: "instructors", message: "name at least one instructor: nobody else may open the dashboard" });
+  }
+  if (participants) {
+    args.instructors.forEach((name, index) => {
+      if (!participants.includes(name)) problems.push({ path: `instructors.${index}`, message: `${name} is not a participant, so cannot log in` });
+    });
+  }
+  // The service's own `access` problem would repeat the instructors' one.
+  const serviceProblems = hubServiceProblems(dashboardServiceSpec(args)).filter((p) => p.path !== "access");
+  return [...problems, ...serviceProblems];
+}
+
+/**
+ * Everything the estate needs for the dashboard, in one call: the service to run
+ * (a HubService), the chart values (registration, roles, the hook; merge them into
+ * the hub values) and the egress rule to add to the notebook pods' rules.
+ */
+export function workshopDashboard(args: DashboardArgs & { readonly baseUrl?: string }): {
+  spec: HubServiceSpec;
+  hubValues: Record<string, unknown>;
+  notebookEgress: EgressRule;
+} {
+  const spec = dashboardServiceSpec(args);
+  return {
+    spec,
+    // Disjoint fragments: `hub` registers the service, `singleuser` carries the hook.
+    hubValues: { ...hubServiceValues(spec), ...dashboardHookValues({ spec, baseUrl: args.baseUrl }) },
+    notebookEgress: notebookEgressToService(spec),
+  };
 }
