@@ -205,9 +205,20 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
     await dashboard?.close();
     if (hub?.pid && hub.exitCode === null) {
       const exited = new Promise((resolve) => hub!.once("exit", resolve));
-      process.kill(-hub.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (hub.exitCode === null) process.kill(-hub.pid, "SIGKILL");
+      // The hub and the single-user server share a process group (the spawner's popen_kwargs);
+      // the proxy has a session of its own, its pid in the hub's pid file. Everything they
+      // keep is in the throw-away directory, so no graceful stop is needed.
+      const proxyPidFile = path.join(dir, "jupyterhub-proxy.pid");
+      const proxyPid = fs.existsSync(proxyPidFile) ? Number(fs.readFileSync(proxyPidFile, "utf8").trim()) : 0;
+      process.kill(-hub.pid, "SIGKILL");
+      await exited;
+      if (proxyPid > 0) {
+        try {
+          process.kill(proxyPid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -53,6 +53,8 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(loopback["dir"], "home", "{username}")
 c.Spawner.cmd = ["/usr/bin/jupyterhub-singleuser"]
 c.Spawner.args = ["--allow-root"]
+# In the hub's process group, so that the test stops hub, proxy and server with one signal.
+c.Spawner.popen_kwargs = {"start_new_session": False}
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.Spawner.environment = {**values.get("singleuser", {}).get("extraEnv", {}), **loopback["spawner_env"]}
