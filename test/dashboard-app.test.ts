@@ -18,6 +18,35 @@ import { FileStore } from "../images/dashboard/src/store";
 const NOW = new Date("2026-01-05T10:00:00.000Z");
 const nb = (...sources: string[]) => ({ cells: sources.map((source) => ({ cell_type: "code", source, outputs: [] })) });
 
+describe("the dashboard's settings", () => {
+  it("name every missing hub variable at once", () => {
+    expect(() => configFromEnv({ JUPYTERHUB_SERVICE_NAME: "dashboard" })).toThrow(
+      "missing environment: JUPYTERHUB_API_URL, JUPYTERHUB_API_TOKEN, JUPYTERHUB_SERVICE_PREFIX",
+    );
+  });
+
+  it("follow what the hub gives a service, with defaults for the OAuth client", () => {
+    const config = configFromEnv({
+      JUPYTERHUB_SERVICE_NAME: "dashboard",
+      JUPYTERHUB_SERVICE_PREFIX: "/services/dashboard",
+      JUPYTERHUB_API_URL: "http://hub:8081/hub/api/",
+      JUPYTERHUB_API_TOKEN: "t",
+    });
+    expect(config).toMatchObject({
+      prefix: "/services/dashboard/",
+      host: "0.0.0.0",
+      port: 8000,
+      hubApiUrl: "http://hub:8081/hub/api",
+      clientId: "service-dashboard",
+      authorizeUrl: "/hub/api/oauth2/authorize",
+      oauthCallbackUrl: "/services/dashboard/oauth_callback",
+      accessScopes: ["access:services!service=dashboard", "access:services"],
+      dataDir: "/data",
+    });
+    expect(config.databaseUrl).toBeUndefined();
+  });
+});
+
 describe("a save report", () => {
   it("belongs to the token's user, named in the body or not", () => {
     const parsed = parseReport({ type: "save-notebook", path: "week1/day1.ipynb", content: nb("1+1") }, "bala", NOW);
