@@ -18,6 +18,7 @@
  *   which the browser sends anyway).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -129,7 +130,8 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
   beforeAll(async () => {
     const [port, hubPort, proxyApiPort, dashboardPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     hubUrl = `http://${HOST}:${port}`;
-    const serviceToken = "e2e-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+    // What the chart would generate and keep in its hub Secret.
+    const serviceToken = randomBytes(32).toString("hex");
 
     // The chart values from the estate's builders; only the users file's path is this machine's.
     const usersFile = path.join(dir, "users.json");
