@@ -17,6 +17,7 @@ import {
 } from "../components/services/dashboard";
 import {
   hubServiceEnv,
+  hubServiceListProblems,
   hubServiceProblems,
   hubServiceValues,
   serviceDeploymentSpec,
@@ -63,6 +64,13 @@ describe("a service's declaration", () => {
       }),
     );
     expect(problems.map((p) => p.path)).toEqual(["name", "image", "port", "apiToken", "scopes.1", "scopes", "env.JUPYTERHUB_API_TOKEN", "cpu.request", "volume.mountPath"]);
+  });
+
+  it("is unique by name among the tenant's services", () => {
+    expect(hubServiceListProblems([base, spec({ name: "gallery" }), spec({ port: 1 })])).toEqual([
+      { path: "2.port", message: expect.stringContaining("unprivileged") },
+      { path: "2.name", message: "launcher is declared twice; each service needs its own name" },
+    ]);
   });
 
   it("needs an access list with OAuth, and OAuth for an access list", () => {

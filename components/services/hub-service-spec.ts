@@ -145,6 +145,17 @@ export function hubServiceProblems(spec: HubServiceSpec): Problem[] {
   return problems;
 }
 
+/** Every problem of a tenant's services, keyed `<index>.<path>`, and names used twice. */
+export function hubServiceListProblems(specs: readonly HubServiceSpec[]): Problem[] {
+  const problems = specs.flatMap((spec, index) => hubServiceProblems(spec).map((p) => ({ path: `${index}.${p.path}`, message: p.message })));
+  const seen = new Set<string>();
+  specs.forEach((spec, index) => {
+    if (seen.has(spec.name)) problems.push({ path: `${index}.name`, message: `${spec.name} is declared twice; each service needs its own name` });
+    seen.add(spec.name);
+  });
+  return problems;
+}
+
 /** The URL prefix the proxy routes to the service, `/services/<name>/`. */
 export function servicePrefix(name: string, baseUrl = "/"): string {
   return `${baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`}services/${name}/`;
