@@ -25,6 +25,8 @@ import type { DashboardStore } from "./store";
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const SESSION_MS = 8 * 60 * 60 * 1000;
 const OAUTH_STATE_MS = 10 * 60 * 1000;
+// Anyone can start a sign-in; a flood must not grow the pending ones without bound.
+const MAX_PENDING_LOGINS = 10_000;
 const SUMMARY_CELLS = 3;
 const SESSION_COOKIE = "hubfleet-dashboard-session";
 
@@ -81,6 +83,7 @@ export function createDashboard(config: DashboardConfig, store: DashboardStore, 
 
   function redirectToHub(req: http.IncomingMessage, res: http.ServerResponse): void {
     const state = newId();
+    if (pendingLogins.size >= MAX_PENDING_LOGINS) pendingLogins.delete(pendingLogins.keys().next().value!);
     pendingLogins.set(state, { next: req.url ?? config.prefix, until: Date.now() + OAUTH_STATE_MS });
     res.writeHead(302, {
       Location: authorizeRedirect({ authorizeUrl: config.authorizeUrl, clientId: config.clientId, redirectUri: config.oauthCallbackUrl, state }),
