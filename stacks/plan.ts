@@ -59,7 +59,7 @@ export type ClusterPlan =
 
 export type DatabasePlan =
   | { readonly kind: "incluster"; readonly args: Omit<InClusterPostgresArgs, "namespace" | "storageClass"> }
-  | { readonly kind: "cloudsql"; readonly args: Omit<CloudSqlPostgresArgs, "project" | "region" | "network" | "privateServicesAccess"> }
+  | { readonly kind: "cloudsql"; readonly args: Omit<CloudSqlPostgresArgs, "project" | "region" | "network" | "privateServicesAccess" | "kubernetesProvider"> }
   | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanPostgresArgs, "region" | "vpcId" | "kubernetesClusterId" | "namespace"> };
 
 export type StorageCredentialPlan = { readonly kind: "accessKey" } | { readonly kind: "webIdentity"; readonly oidcProvider: SharedPiece };

@@ -9,6 +9,7 @@ import type { PostgresServer } from "../components/database/types";
 import type { HubEndpoint } from "../components/endpoint/types";
 import { Hub } from "../components/hub/hub";
 import { kubernetesLabels } from "../components/naming";
+import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
 import type { ObjectStorage } from "../components/storage/types";
 import { clusterBuilders, databaseBuilders, endpointBuilders, storageBuilders } from "./kinds";
 import type { EstateCluster, TenantContext } from "./kinds/types";
@@ -29,6 +30,7 @@ export class TenantEstate extends pulumi.ComponentResource {
     const tenant = plan.tenant;
     const base = estateContext(name, plan, this);
     this.cluster = build(clusterBuilders, plan.cluster, base);
+    const network: ClusterNetworkFacts = { networkPolicyEnforced: this.cluster.networkPolicyEnforced, cloudMetadataServer: this.cluster.cloud !== "local" };
 
     // The namespace needs only the cluster and its system pool; user pools finish alongside.
     const namespace = new k8s.core.v1.Namespace(
@@ -36,12 +38,9 @@ export class TenantEstate extends pulumi.ComponentResource {
       {
         metadata: {
           name: tenant.namespace,
-          labels: {
-            ...kubernetesLabels(plan.name, "tenant"),
-            // Warn (not enforce): the chart's metadata-blocking init container needs NET_ADMIN.
-            "pod-security.kubernetes.io/warn": "baseline",
-            "pod-security.kubernetes.io/audit": "baseline",
-          },
+          // Enforce the level every pod of the namespace passes (restricted wherever NetworkPolicy keeps
+          // notebooks from the metadata server; see components/pod-security.ts).
+          labels: { ...kubernetesLabels(plan.name, "tenant"), ...podSecurityLabels(tenantPodSecurity(network)) },
         },
       },
       { parent: this, provider: this.cluster.provider, dependsOn: this.cluster.systemReady },
@@ -65,6 +64,7 @@ export class TenantEstate extends pulumi.ComponentResource {
         endpoint,
         database: this.database,
         storage: this.storage,
+        network,
         dependsOn: [
           ...this.cluster.systemReady,
           // Placeholder pods are part of the release and wait for a user node; without them the pools finish alongside.

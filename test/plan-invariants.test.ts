@@ -38,6 +38,19 @@ const isProduction = (stack: string) => {
 
 const nameOf = (urn: string) => urn.split("::").pop()!;
 
+/**
+ * Inputs without NetworkPolicy egress to the public internet (`0.0.0.0/0` except the
+ * private and link-local ranges): notebooks may reach the internet; nothing may be
+ * reachable from it, and no other rule may name the whole address space.
+ */
+function withoutPublicEgress(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPublicEgress);
+  if (typeof value !== "object" || value === null) return value;
+  const block = (value as { ipBlock?: { cidr?: string; except?: string[] } }).ipBlock;
+  if (block?.cidr === "0.0.0.0/0" && (block.except ?? []).length > 0) return {};
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutPublicEgress(inner)]));
+}
+
 /** The plan's checks, as problems, so that a test can also show each check fails on a broken plan. */
 export function planProblems(resources: readonly PlanResource[], production: boolean): string[] {
   const problems: string[] = [];
@@ -48,7 +61,7 @@ export function planProblems(resources: readonly PlanResource[], production: boo
       if (!resource.provider) problems.push(`${where}: no explicit provider`);
       else if (nameOf(resource.provider).startsWith("default")) problems.push(`${where}: the default provider`);
     }
-    if (JSON.stringify(resource.inputs).includes("0.0.0.0/0")) problems.push(`${where}: opens 0.0.0.0/0`);
+    if (JSON.stringify(withoutPublicEgress(resource.inputs)).includes("0.0.0.0/0")) problems.push(`${where}: opens 0.0.0.0/0`);
     const policyKey = POLICY_INPUTS[resource.type];
     if (policyKey && typeof resource.inputs[policyKey] === "string") {
       const document = JSON.parse(resource.inputs[policyKey] as string) as PolicyDocument;

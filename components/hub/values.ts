@@ -176,9 +176,6 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
       cpu: { guarantee: singleuser.cpu.guarantee, limit: singleuser.cpu.limit },
       memory: { guarantee: singleuser.memory.guarantee, limit: singleuser.memory.limit },
       defaultUrl: singleuser.defaultUrl,
-      // No privileged iptables init container: the chart's NetworkPolicy already denies the
-      // metadata address (egressAllowRules.cloudMetadataServer), so namespaces can enforce Baseline.
-      cloudMetadata: { blockWithIptables: false },
       storage: {
         type: "dynamic",
         capacity: singleuser.storage,

@@ -47,12 +47,12 @@ export function doksClusterBuilder(part: Extract<ClusterPlan, { kind: "doks" }>,
 }
 
 export function digitalOceanDatabaseBuilder(part: Extract<DatabasePlan, { kind: "digitalocean" }>, context: TenantContext) {
-  const { parent, cluster, namespace } = context;
+  const { parent, cluster } = context;
   const facts = requireDigitalOceanFacts(cluster, "database.kind digitalocean", parent);
   return new DigitalOceanPostgres(
     `${context.name}-database`,
-    { ...part.args, region: facts.region, vpcId: facts.vpcId, kubernetesClusterId: facts.clusterId, namespace },
-    // The grants Job runs in the cluster, through its Kubernetes provider.
+    { ...part.args, region: facts.region, vpcId: facts.vpcId, kubernetesClusterId: facts.clusterId },
+    // The isolation Job runs in the cluster (a namespace of its own), through its Kubernetes provider.
     { parent, providers: [requireDigitalOceanProvider(context), cluster.provider] },
   );
 }

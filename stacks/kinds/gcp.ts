@@ -114,7 +114,8 @@ export function cloudSqlBuilder(part: { args: Omit<ConstructorParameters<typeof 
   const facts = requireGcpFacts(cluster, "database.kind cloudsql", parent);
   return new CloudSqlPostgres(
     `${context.name}-database`,
-    { ...part.args, project: facts.project, region: facts.region, network: facts.networkId, privateServicesAccess: facts.privateServicesAccess },
+    // The isolation Job runs in the cluster, through its Kubernetes provider.
+    { ...part.args, project: facts.project, region: facts.region, network: facts.networkId, privateServicesAccess: facts.privateServicesAccess, kubernetesProvider: cluster.provider },
     { parent, providers: [requireGcpProvider(context)] },
   );
 }
