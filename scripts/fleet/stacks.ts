@@ -5,7 +5,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { rawConfigFromStackFile } from "../../stacks/config/load";
 
 export type Protection = "production" | "disposable";
 
@@ -54,9 +53,23 @@ export function stackReferenceValues(value: unknown): string[] {
   );
 }
 
+/**
+ * The `hubfleet:` keys of a stack file, read as plain YAML: the fleet needs only
+ * references and protection, and must not depend on the whole config being valid
+ * (a preview is where a broken stack should say so) nor load the Pulumi SDK to start.
+ */
+export function hubfleetValues(stackFileText: string, namespace = "hubfleet"): Record<string, unknown> {
+  const document = (parseYaml(stackFileText) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(document.config ?? {})) {
+    if (key.startsWith(`${namespace}:`)) values[key.slice(namespace.length + 1)] = value;
+  }
+  return values;
+}
+
 /** One stack from its file's text. */
 export function describeStack(name: string, stackFileText: string, project: string): FleetStack {
-  const { values } = rawConfigFromStackFile(stackFileText);
+  const values = hubfleetValues(stackFileText);
   const tenant = values.tenant as { protection?: unknown } | undefined;
   const references = stackReferenceValues(values)
     .map((reference) => referencedStack(reference, project))
