@@ -5,10 +5,10 @@
  * config file and writes out/<stack>/plan.json, hub-values.yaml and README.md.
  * No cloud, no Pulumi CLI: secure values cannot be decrypted and render as "[secret]".
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, NAMESPACE, rawConfigFromStackFile, stackFilePath } from "../stacks/config/load";
+import { ConfigError, NAMESPACE, rawConfigFromStackFile, readRuntimeConfig, stackFilePath } from "../stacks/config/load";
 import { installMockRuntime, resolveOutputs, settle } from "./render/mock-runtime";
 import { buildPlan, hubValuesYaml, readme } from "./render/report";
 
@@ -36,16 +36,22 @@ export function stackNames(dir = projectDir): string[] {
     .sort();
 }
 
-/** Renders one stack in this process; returns the files written. */
-export async function renderStack(stack: string, outRoot: string): Promise<string[]> {
-  const file = stackFilePath(stack, projectDir);
+/**
+ * Renders one stack in this process; returns the files written. Several stacks may
+ * render one after another in one process (scripts/render/render-stacks.ts does).
+ * `configDir` holds the stack file, the project directory unless given.
+ */
+export async function renderStack(stack: string, outRoot: string, configDir = projectDir): Promise<string[]> {
+  const file = stackFilePath(stack, configDir);
   if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(projectDir, file)}`);
   const raw = rawConfigFromStackFile(fs.readFileSync(file, "utf8"));
   const config = Object.fromEntries(Object.entries(raw.values).map(([key, value]) => [`${NAMESPACE}:${key}`, value]));
   const recorder = await installMockRuntime({ stack, config });
-  process.chdir(projectDir);
-  const imported = (await import("../index")) as { default?: Record<string, unknown> } & Record<string, unknown>;
-  const exported = imported.default ?? imported;
+  // What index.ts does, called rather than imported (an import runs the program once per process),
+  // and loaded after the mocks, as the program is under the CLI. It finds its stack file in the working directory.
+  process.chdir(configDir);
+  const { runProgram } = await import("../stacks/program");
+  const exported: Record<string, unknown> = runProgram(readRuntimeConfig(stack));
   await settle();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutputs(value);
@@ -65,15 +71,17 @@ export async function renderStack(stack: string, outRoot: string): Promise<strin
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.all) {
-    // One process per stack: the Pulumi runtime holds one stack's state at a time.
-    let failed = 0;
-    for (const stack of stackNames()) {
-      const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), __filename, "--stack", stack, "--out", args.out], {
-        stdio: "inherit",
-      });
-      if (result.status !== 0) failed++;
-    }
-    return failed === 0 ? 0 : 1;
+    // A worker process per core, each rendering stacks one after another (the program loads once per worker).
+    const { renderStacks } = await import("./render/render-stacks");
+    const { stacks } = await renderStacks(stackNames(), {
+      parallel: os.availableParallelism(),
+      outRoot: args.out,
+      onRendered: ({ stack, error }) => {
+        if (error === undefined) console.log(`rendered ${stack}: ${path.relative(process.cwd(), path.join(args.out, stack))}/{plan.json,hub-values.yaml,README.md}`);
+        else console.error(`${stack}: ${error}`);
+      },
+    });
+    return stacks.every((stack) => stack.error === undefined) ? 0 : 1;
   }
   const stack = args.stack!;
   try {
