@@ -15,7 +15,11 @@ import { AutoRunner } from "./support/fake-stack-runner";
 
 class Capture {
   text = "";
-  constructor(readonly isTTY = false, readonly rows = 40) {}
+  constructor(
+    readonly isTTY = false,
+    readonly rows = 40,
+    readonly columns = 100,
+  ) {}
   write(chunk: string) {
     this.text += chunk;
     return true;
@@ -153,6 +157,14 @@ describe("what the operator sees", () => {
     const frames = out.text.split("\x1b[2A");
     expect(frames).toHaveLength(2);
     expect(frames[1]).toContain("north  running    12/30 resources       0:05");
+  });
+
+  it("a terminal that reports no size still gets whole lines", () => {
+    const out = new Capture(true, 0, 0);
+    const display = progressDisplay(out, ["north"], () => 5_000);
+    display.update(running);
+    display.stop();
+    expect(out.text).toContain("north  running    12/30 resources       0:05\n");
   });
 
   it("a fleet taller than the terminal shows a count line and the running stacks", () => {

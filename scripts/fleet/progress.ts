@@ -73,8 +73,9 @@ class LiveLines implements ProgressDisplay {
   }
 
   private draw(): void {
-    const lines = liveLines([...this.statuses.values()], this.now(), this.nameWidth, (this.out.rows ?? 24) - 1);
-    const width = this.out.columns ?? 120;
+    // A terminal that reports no size (0) is treated as the common 24 by 120.
+    const lines = liveLines([...this.statuses.values()], this.now(), this.nameWidth, (this.out.rows || 24) - 1);
+    const width = this.out.columns || 120;
     let text = up(this.drawn);
     for (const line of lines) text += `${ERASE_LINE}${line.slice(0, width - 1)}\n`;
     // A shorter frame than the last one leaves old lines below; erase them and come back.
