@@ -3,7 +3,7 @@
  * stacks one after another as it frees up. Loading the program and the provider SDKs
  * costs seconds per process; a stack's render after that takes a fraction of one.
  */
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -50,18 +50,26 @@ const projectDir = path.resolve(__dirname, "..", "..");
 const workerScript = path.join(__dirname, "render-worker.ts");
 
 export async function renderStacks(stacks: readonly string[], options: RenderStacksOptions = {}): Promise<RenderStacksResult> {
-  const configDir = options.configDir ?? projectDir;
-  const outRoot = options.outRoot ?? path.join(projectDir, "out");
+  // Absolute: a worker changes its working directory to the config directory.
+  const configDir = path.resolve(options.configDir ?? projectDir);
+  const outRoot = path.resolve(options.outRoot ?? path.join(projectDir, "out"));
+  if (stacks.length === 0) return { stacks: [], workers: [] };
   const queue = [...stacks];
   const results = new Map<string, StackRender>();
+  const children: ChildProcess[] = [];
   const workerCount = Math.max(1, Math.min(options.parallel ?? 2, stacks.length));
-  const workers = await Promise.all(
-    Array.from({ length: workerCount }, () => runWorker(configDir, outRoot, queue, (result) => {
-      results.set(result.stack, result);
-      options.onRendered?.(result);
-    })),
-  );
-  return { stacks: stacks.map((stack) => results.get(stack)!), workers };
+  const onRendered = (result: StackRender) => {
+    results.set(result.stack, result);
+    options.onRendered?.(result);
+  };
+  try {
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => runWorker(configDir, outRoot, queue, onRendered, children)));
+    return { stacks: stacks.map((stack) => results.get(stack)!), workers };
+  } catch (error) {
+    // One worker died: stop the others rather than leave them rendering for nobody.
+    for (const child of children) if (child.exitCode === null) child.kill();
+    throw error;
+  }
 }
 
 /** One worker: takes the next stack from the shared queue each time it is free, until the queue is empty. */
@@ -70,6 +78,7 @@ function runWorker(
   outRoot: string,
   queue: string[],
   onRendered: (result: StackRender) => void,
+  children: ChildProcess[],
 ): Promise<WorkerFigures> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -80,6 +89,7 @@ function runWorker(
       execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
+    children.push(child);
     let rendered = 0;
     let current: string | undefined;
     const next = () => {
