@@ -178,6 +178,24 @@ describe("running the fleet", () => {
     expect(byStack(statuses)["cluster-a"]!.state).toBe("succeeded");
   });
 
+  it("once cancelled, starts nothing more and lets the running stacks finish", async () => {
+    const runner = new FakeStackRunner();
+    const cancel = new AbortController();
+    const done = runFleet({ command: "up", order: runOrder(FLEET, ALL, "up"), runner, parallel: 2, signal: cancel.signal });
+    await settled();
+    expect(runner.running).toEqual(["cluster-a", "cluster-b"]);
+    cancel.abort();
+    await runner.succeed("cluster-a");
+    expect(runner.running).toEqual(["cluster-b"]);
+    await runner.fail("cluster-b", "error: update canceled");
+    const statuses = byStack(await done);
+    expect(runner.started).toEqual(["cluster-a", "cluster-b"]);
+    expect(statuses["cluster-a"]!.state).toBe("succeeded");
+    expect(statuses["cluster-b"]!.state).toBe("failed");
+    for (const name of ["tenant-a1", "tenant-a2", "standalone"]) expect(statuses[name]).toMatchObject({ state: "skipped", detail: "cancelled" });
+    expect(statuses["tenant-b1"]).toMatchObject({ state: "skipped" });
+  });
+
   it("refuses a parallel limit below one", async () => {
     await expect(runFleet({ command: "up", order: runOrder(FLEET, ALL, "up"), runner: new AutoRunner(), parallel: 0 })).rejects.toThrow("at least 1");
   });

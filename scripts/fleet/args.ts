@@ -45,6 +45,8 @@ Order: a stack that reads another stack's outputs (any \`stack:\` key in its hub
 config, such as cluster.shared.stack) starts after that stack succeeds; destroy runs
 the other way. A failed stack stops only the stacks waiting on it (shown as skipped).
 
+Ctrl-C: no further stack starts; running stacks cancel cleanly; Ctrl-C again quits.
+
 destroy refuses production stacks (tenant.protection production, or unset) unless
 each one is named with --stacks.
 

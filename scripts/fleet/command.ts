@@ -23,6 +23,8 @@ export interface FleetEnvironment {
   readonly now?: () => number;
   /** Files changed since a ref; git by default. */
   readonly changedFiles?: (ref: string) => string[];
+  /** Aborted on an interrupt: no further stack starts. */
+  readonly signal?: AbortSignal;
 }
 
 export async function fleetCommand(argv: readonly string[], env: FleetEnvironment): Promise<number> {
@@ -76,6 +78,7 @@ export async function fleetCommand(argv: readonly string[], env: FleetEnvironmen
       runner: env.runner,
       parallel: args.parallel,
       now,
+      signal: env.signal,
       onStatus: (status) => display.update(status),
       onOutput: (stack, text) => fs.appendFileSync(logs.get(stack)!, text),
     });

@@ -30,6 +30,8 @@ export interface FleetRunOptions {
   readonly onStatus?: (status: StackStatus) => void;
   /** The engine's output of one stack. */
   readonly onOutput?: (stack: string, text: string) => void;
+  /** Once aborted, no further stack starts; the running ones finish (or fail) on their own. */
+  readonly signal?: AbortSignal;
 }
 
 const FINISHED: readonly StackState[] = ["succeeded", "failed", "skipped"];
@@ -94,8 +96,19 @@ export async function runFleet(options: FleetRunOptions): Promise<StackStatus[]>
     running.set(stack, run);
   };
 
+  const skipTheRest = () => {
+    for (const stack of order.stacks) {
+      const current = status(stack);
+      if (current.state !== "waiting" && current.state !== "queued") continue;
+      current.state = "skipped";
+      current.detail = "cancelled";
+      notify(current);
+    }
+  };
+
   for (const stack of order.stacks) notify(status(stack));
   for (;;) {
+    if (options.signal?.aborted) skipTheRest();
     skipDependantsOfFailures();
     for (const stack of order.stacks) {
       const current = status(stack);
