@@ -17,7 +17,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (interrupted.signal.aborted) process.exit(130);
     interrupted.abort();
-    process.stderr.write(`\n${signal}: no further stack starts; running stacks finish their cancel. Again to quit at once.\n`);
+    process.stderr.write(`\n${signal}: no further stack starts; running stacks finish or cancel on their own. Again to quit at once.\n`);
   });
 }
 
