@@ -10,18 +10,32 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, NAMESPACE, rawConfigFromStackFile, readRuntimeConfig, stackFilePath } from "../stacks/config/load";
 import { installMockRuntime, resolveOutputs, settle } from "./render/mock-runtime";
+import { withEstimates } from "./render/estimates";
+import { renderInWorkers } from "./render/render-stacks";
 import { buildPlan, hubValuesYaml, readme } from "./render/report";
 
 const projectDir = path.resolve(__dirname, "..");
 
-function parseArgs(argv: string[]): { stack?: string; all: boolean; out: string } {
-  const args = { all: false, out: path.join(projectDir, "out") } as { stack?: string; all: boolean; out: string };
+interface RenderArgs {
+  stack?: string;
+  all: boolean;
+  out: string;
+  /** Active users of the busy cost estimate. */
+  busyUsers?: number;
+}
+
+function parseArgs(argv: string[]): RenderArgs {
+  const args = { all: false, out: path.join(projectDir, "out") } as RenderArgs;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--all") args.all = true;
     else if (arg === "--stack") args.stack = argv[++i];
     else if (arg === "--out") args.out = path.resolve(argv[++i] ?? "out");
-    else throw new Error(`unknown argument ${arg}; use --stack <name> or --all, and optionally --out <dir>`);
+    else if (arg === "--busy-users") args.busyUsers = Number(argv[++i]);
+    else throw new Error(`unknown argument ${arg}; use --stack <name> or --all, and optionally --out <dir> and --busy-users <n>`);
+  }
+  if (args.busyUsers !== undefined && !(Number.isInteger(args.busyUsers) && args.busyUsers >= 0)) {
+    throw new Error("--busy-users takes a whole number of active users, such as 10");
   }
   if (!args.all && !args.stack) throw new Error("name a stack with --stack <name>, or render every stack with --all");
   return args;
@@ -38,10 +52,10 @@ export function stackNames(dir = projectDir): string[] {
 
 /**
  * Renders one stack in this process; returns the files written. Several stacks may
- * render one after another in one process (scripts/render/render-stacks.ts does).
+ * render one after another in one process (the workers of render/render-stacks.ts do).
  * `configDir` holds the stack file, the project directory unless given.
  */
-export async function renderStack(stack: string, outRoot: string, configDir = projectDir): Promise<string[]> {
+export async function renderStack(stack: string, outRoot: string, busyUsers?: number, configDir = projectDir): Promise<string[]> {
   const file = stackFilePath(stack, configDir);
   if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(projectDir, file)}`);
   const raw = rawConfigFromStackFile(fs.readFileSync(file, "utf8"));
@@ -56,7 +70,7 @@ export async function renderStack(stack: string, outRoot: string, configDir = pr
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutputs(value);
   await settle();
-  const plan = buildPlan(stack, recorder.resources, outputs);
+  const plan = withEstimates(buildPlan(stack, recorder.resources, outputs), busyUsers === undefined ? {} : { activeUsers: busyUsers });
   const dir = path.join(outRoot, stack);
   fs.mkdirSync(dir, { recursive: true });
   const files = {
@@ -68,24 +82,37 @@ export async function renderStack(stack: string, outRoot: string, configDir = pr
   return Object.keys(files).map((name) => path.join(dir, name));
 }
 
+/**
+ * Renders stacks in worker processes, as many at once as there are cores, each worker
+ * rendering stacks one after another; prints a line per stack, and the error of a failed one.
+ */
+export async function renderStacks(
+  stacks: readonly string[],
+  outRoot: string,
+  parallel = os.availableParallelism(),
+  busyUsers?: number,
+): Promise<{ stack: string; ok: boolean }[]> {
+  const { stacks: results } = await renderInWorkers(stacks, {
+    parallel,
+    outRoot,
+    ...(busyUsers === undefined ? {} : { busyUsers }),
+    onRendered: ({ stack, error }) => {
+      if (error === undefined) console.log(`rendered ${stack}: ${path.relative(process.cwd(), path.join(outRoot, stack))}/{plan.json,hub-values.yaml,README.md}`);
+      else console.error(`${stack}: ${error}`);
+    },
+  });
+  return results.map(({ stack, error }) => ({ stack, ok: error === undefined })).sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.all) {
-    // A worker process per core, each rendering stacks one after another (the program loads once per worker).
-    const { renderStacks } = await import("./render/render-stacks");
-    const { stacks } = await renderStacks(stackNames(), {
-      parallel: os.availableParallelism(),
-      outRoot: args.out,
-      onRendered: ({ stack, error }) => {
-        if (error === undefined) console.log(`rendered ${stack}: ${path.relative(process.cwd(), path.join(args.out, stack))}/{plan.json,hub-values.yaml,README.md}`);
-        else console.error(`${stack}: ${error}`);
-      },
-    });
-    return stacks.every((stack) => stack.error === undefined) ? 0 : 1;
+    const results = await renderStacks(stackNames(), args.out, undefined, args.busyUsers);
+    return results.every((r) => r.ok) ? 0 : 1;
   }
   const stack = args.stack!;
   try {
-    const files = await renderStack(stack, args.out);
+    const files = await renderStack(stack, args.out, args.busyUsers);
     console.log(`rendered ${stack}: ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
     return 0;
   } catch (error) {

@@ -1,16 +1,19 @@
 /**
- * The program: parse the stack's config once (every mistake reported before any
- * resource exists), then build the estate its role names. Returns the stack outputs.
+ * The program: parse the stack's config once, plan the whole estate (every mistake
+ * reported, keyed, before any resource exists), then build the estate the plan's
+ * role names. Returns the stack outputs.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type RawStackConfig } from "./config/load";
+import { ConfigError, type RawStackConfig } from "./config/load";
+import { planStack } from "./plan";
 import { SharedClusterEstate } from "./shared-cluster";
 import { TenantEstate } from "./tenant";
 
 export function runProgram(raw: RawStackConfig): Record<string, pulumi.Input<unknown>> {
-  const config = parseStackConfig(raw);
-  const name = config.tenant.name;
-  const estate =
-    config.role === "sharedCluster" ? new SharedClusterEstate(name, { config }) : new TenantEstate(name, { config });
-  return estate.outputs;
+  const estatePlan = planStack(raw);
+  const name = estatePlan.name;
+  if (estatePlan.role === "sharedCluster") return new SharedClusterEstate(name, { plan: estatePlan }).outputs;
+  const tenant = estatePlan.tenant;
+  if (!tenant) throw new ConfigError(["hubfleet:hub: is required for a tenant stack"]);
+  return new TenantEstate(name, { plan: { ...estatePlan, tenant } }).outputs;
 }

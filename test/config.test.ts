@@ -5,34 +5,25 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, formatKeyPath, parseStackConfig, rawConfigFromStackFile } from "../stacks/config/load";
 import { isConfigSecret } from "../stacks/config/secret";
 import { schemaText, SCHEMA_FILE } from "../scripts/config-schema";
-import { config, deepMerge, LOCAL_TENANT, type RawValues } from "./support/configs";
-
-function problemsOf(values: RawValues, secure: string[] = []): string[] {
-  try {
-    parseStackConfig({ values, securePaths: new Set(secure) });
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+import { config, deepMerge, LOCAL_TENANT, planOf, problemsOf, type RawValues } from "./support/configs";
 
 describe("defaults", () => {
   it("fill a minimal local tenant from the schema, once", () => {
     const parsed = config();
     expect(parsed.role).toBe("tenant");
-    expect(parsed.database.kind).toBe("incluster");
-    expect(parsed.storage.kind).toBe("minio");
+    expect(planOf().tenant).toMatchObject({ database: { kind: "incluster" }, storage: { kind: "minio" } });
     expect(parsed.hub!.singleuser.defaultUrl).toBe("/lab");
     expect(parsed.hub!.singleuser.image.tag).not.toBe("latest");
     expect(parsed.cluster.userPool).toEqual({ minNodes: 0, maxNodes: 10 });
   });
 
   it("derive database, storage and credentials from the cluster kind", () => {
-    const gke = config({ cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, hub: { auth: { kind: "github", clientId: "x", clientSecret: "y" } } }, ["hub.auth.clientSecret"]);
-    expect(gke.database.kind).toBe("cloudsql");
-    expect(gke.storage.kind).toBe("none");
-    expect(gke.storage.s3.credentials).toBe("webIdentity");
+    const gke = { cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" }, hub: { auth: { kind: "github", clientId: "x", clientSecret: "y" } } };
+    const planned = planOf(gke, ["hub.auth.clientSecret"]).tenant!;
+    expect(planned.database.kind).toBe("cloudsql");
+    expect(planned.storage).toBeUndefined();
+    const s3 = planOf(deepMerge(gke, { storage: { kind: "s3" }, aws: { region: "eu-west-1" } }), ["hub.auth.clientSecret"]).tenant!;
+    expect(s3.storage).toMatchObject({ kind: "s3", credentials: { kind: "webIdentity" } });
   });
 
   it("make production the default protection level", () => {
@@ -68,7 +59,7 @@ describe("mistakes", () => {
       "hubfleet:endpoint.letsencryptEmail: is required with endpoint.hostname: letsencrypt needs a contact address",
     ]);
     expect(problemsOf(deepMerge(LOCAL_TENANT, { database: { kind: "cloudsql" } }))).toEqual([
-      "hubfleet:database.kind: cloudsql needs a cluster of kind gke or shared, not local",
+      "hubfleet:database.kind: cloudsql does not fit cluster.kind local; use incluster",
     ]);
   });
 

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { installMockRuntime, resolveOutputs, settle, type PlanRecorder } from "../scripts/render/mock-runtime";
 import { DOKS_SIZE_PRESETS, doksSizeProblem, dropletMemoryGb, resolveDropletSize } from "../components/cluster/doks-sizes";
-import { ConfigError } from "../stacks/config/load";
-import { config } from "./support/configs";
+import { deepMerge, LOCAL_TENANT, problemsOf } from "./support/configs";
 
 type Doks = typeof import("../components/cluster/doks");
 
@@ -20,6 +19,8 @@ const args = (overrides: Partial<Parameters<Doks["doksClusterProblems"]>[0]> = {
   version: "1.36",
   maintenance: { day: "sunday", startTime: "20:00" },
   highAvailability: true,
+  protect: true,
+  destroyAssociatedResources: false,
   systemPool: { size: "medium", minNodes: 1, maxNodes: 3 },
   userPool: { size: "2xlarge", minNodes: 0, maxNodes: 8 },
   tags: ["hubfleet", "hubfleet-tenant-acme"],
@@ -30,7 +31,7 @@ beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   doks = await import("../components/cluster/doks");
   production = new doks.DoksCluster("acme-cluster", args());
-  new doks.DoksCluster("scratch-cluster", args({ tenant: "scratch", highAvailability: false }));
+  new doks.DoksCluster("scratch-cluster", args({ tenant: "scratch", highAvailability: false, destroyAssociatedResources: true }));
   await settle();
 });
 
@@ -59,6 +60,11 @@ describe("the DOKS cluster", () => {
   it("has a highly available control plane only when asked (production tenants)", () => {
     expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.ha).toBe(true);
     expect(plan.one(CLUSTER, "scratch-cluster-cluster").inputs.ha).toBe(false);
+  });
+
+  it("destroys the load balancers and volumes Kubernetes made only for a disposable tenant", () => {
+    expect(plan.one(CLUSTER, "scratch-cluster-cluster").inputs.destroyAllAssociatedResources).toBe(true);
+    expect(plan.one(CLUSTER, "acme-cluster-cluster").inputs.destroyAllAssociatedResources).toBe(false);
   });
 
   it("makes the default pool the autoscaled system pool, labelled core and untainted", () => {
@@ -105,7 +111,8 @@ describe("the DOKS cluster", () => {
     expect(provider.inputs.kubeconfig).toBe("[secret]");
     expect(provider.dependencies).toContain(plan.one(CLUSTER, "acme-cluster-cluster").urn);
     expect(await resolveOutputs(production.kubeconfig)).toBe("[secret]");
-    expect(production.readyResources).toHaveLength(2);
+    expect(production.systemReady.map((r) => r)).toHaveLength(1);
+    expect(production.userPools).toHaveLength(1);
   });
 
   it("writes a kubeconfig that authenticates through doctl, holding no credential that expires", async () => {
@@ -144,18 +151,19 @@ describe("the DOKS cluster's validator", () => {
       }),
     );
     expect(problems).toHaveLength(6);
-    expect(problems.join("\n")).toMatch(/version 1\.33\.1/);
-    expect(problems.join("\n")).toMatch(/25:00/);
-    expect(doks.doksClusterProblems(args({ maintenance: { day: "monday", startTime: "20:30" } }))).toEqual([expect.stringMatching(/20:30 is not a whole hour/)]);
-    expect(problems.join("\n")).toMatch(/system pool's size small \(s-1vcpu-1gb\) has 1 GB/);
-    expect(problems.join("\n")).toMatch(/user pool's size enormous is neither a preset/);
-    expect(problems.join("\n")).toMatch(/minNodes \(4\) exceeds its maxNodes \(2\)/);
-    expect(problems.join("\n")).toMatch(/system pool needs at least one node/);
+    expect(problems.map((p) => p.arg).sort()).toEqual(
+      ["maintenance.startTime", "systemPool.minNodes", "systemPool.size", "userPool.minNodes", "userPool.size", "version"].sort(),
+    );
+    const text = problems.map((p) => `${p.arg}: ${p.message}`).join("\n");
+    expect(text).toMatch(/version: 1\.33\.1/);
+    expect(text).toMatch(/25:00/);
+    expect(doks.doksClusterProblems(args({ maintenance: { day: "monday", startTime: "20:30" } }))).toEqual([{ arg: "maintenance.startTime", message: expect.stringMatching(/20:30 is not a whole hour/) }]);
+    expect(text).toMatch(/systemPool\.size: small \(s-1vcpu-1gb\) has 1 GB/);
+    expect(text).toMatch(/userPool\.size: enormous is neither a preset/);
+    expect(text).toMatch(/userPool\.minNodes: 4 exceeds maxNodes \(2\)/);
+    expect(text).toMatch(/systemPool\.minNodes: must be at least 1 on DOKS/);
   });
 
-  it("throws a ResourceError", () => {
-    expect(() => doks.validateDoksClusterArgs(args({ version: "latest" }))).toThrow(/DOKS cluster acme: version latest/);
-  });
 
   it("keeps DigitalOcean's taint effect spelling (GKE's would be NO_SCHEDULE)", () => {
     expect(doks.doksTaint({ key: "k", value: "v", effect: "NoSchedule" })).toEqual({ key: "k", value: "v", effect: "NoSchedule" });
@@ -191,17 +199,15 @@ describe("node sizes", () => {
   });
 
   it("is a keyed config error for a doks tenant, and no concern of other kinds", () => {
-    const doksTenant = { cluster: { kind: "doks", doks: { systemSize: "small", userSize: "tiny" } }, digitalocean: { region: "blr1" }, hub: { auth: { kind: "github", clientId: "x", clientSecret: "s", admins: [] } } };
-    let error: unknown;
-    try {
-      config(doksTenant, ["hub.auth.clientSecret"]);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
+    const doksTenant = deepMerge(LOCAL_TENANT, {
+      cluster: { kind: "doks", doks: { systemSize: "small", userSize: "tiny" } },
+      digitalocean: { region: "blr1" },
+      endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" },
+      hub: { auth: { kind: "github", clientId: "x", clientSecret: "s", admins: [] } },
+    });
+    const problems = problemsOf(doksTenant, ["hub.auth.clientSecret"]);
     expect(problems).toContainEqual(expect.stringMatching(/^hubfleet:cluster\.doks\.systemSize: small \(s-1vcpu-1gb\) has 1 GB/));
     expect(problems).toContainEqual(expect.stringMatching(/^hubfleet:cluster\.doks\.userSize: tiny is neither a preset/));
-    expect(() => config({ cluster: { doks: { systemSize: "small" } } })).not.toThrow();
+    expect(problemsOf(deepMerge(LOCAL_TENANT, { cluster: { doks: { systemSize: "small" } } }))).toEqual([]);
   });
 });

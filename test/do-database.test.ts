@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { installMockRuntime, resolveOutputs, settle, type PlanRecorder } from "../scripts/render/mock-runtime";
 
 type Database = typeof import("../components/database/digitalocean");
+type AdminJob = typeof import("../components/database/admin-job");
 
 const CLUSTER = "digitalocean:index/databaseCluster:DatabaseCluster";
 const FIREWALL = "digitalocean:index/databaseFirewall:DatabaseFirewall";
@@ -12,6 +13,7 @@ const JOB = "kubernetes:batch/v1:Job";
 
 let plan: PlanRecorder;
 let database: Database;
+let adminJob: AdminJob;
 let production: InstanceType<Database["DigitalOceanPostgres"]>;
 
 const args = (overrides: Partial<Parameters<Database["digitalOceanPostgresProblems"]>[0]> = {}): Parameters<Database["digitalOceanPostgresProblems"]>[0] => ({
@@ -31,6 +33,7 @@ const args = (overrides: Partial<Parameters<Database["digitalOceanPostgresProble
 beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   database = await import("../components/database/digitalocean");
+  adminJob = await import("../components/database/admin-job");
   production = new database.DigitalOceanPostgres("acme-database", args());
   new database.DigitalOceanPostgres("scratch-database", args({ tenant: "scratch", protect: false }));
   await settle();
@@ -94,32 +97,44 @@ describe("DigitalOcean Managed PostgreSQL", () => {
     expect(plan.one(CLUSTER, "scratch-database-cluster").protect).toBe(false);
   });
 
-  it("grants each user its own database from a Job in the tenant namespace, after the firewall, databases and users", async () => {
-    const job = plan.one(JOB, "acme-database-grants");
-    const container = (job.inputs as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0]!;
-    expect(container.image).toBe(database.PSQL_IMAGE);
-    expect(container.command).toEqual(expect.arrayContaining(["--dbname", "$(ADMIN_URL)", "GRANT USAGE, CREATE ON SCHEMA public TO \"hub\""]));
-    expect(container.env).toEqual([{ name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: "hubfleet-database-admin", key: "url" } } }]);
+  it("isolates the users from a Job in the admin namespace, after the firewall, databases and users", async () => {
+    const job = plan.one(JOB, "acme-database-isolation-job");
+    const spec = (job.inputs as { metadata: { namespace: string }; spec: { template: { spec: { containers: Record<string, unknown>[] } } } });
+    const container = spec.spec.template.spec.containers[0]!;
+    expect(spec.metadata.namespace).toBe("acme-db-admin");
+    expect(container.image).toBe(adminJob.PSQL_IMAGE);
+    expect(container.command).toEqual(["psql", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", "$(ADMIN_URL)", "--file", "/hubfleet/isolation.sql"]);
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
     const mustPrecede = [FIREWALL, DB, USER].flatMap((type) => plan.ofType(type).filter((r) => r.name.startsWith("acme-")).map((r) => r.urn));
     expect(job.dependencies).toEqual(expect.arrayContaining(mustPrecede));
-    expect(plan.one("kubernetes:core/v1:Secret", "acme-database-admin-url").inputs.stringData).toEqual({ url: "[secret]" });
+    const namespace = plan.one("kubernetes:core/v1:Namespace", "acme-database-isolation-namespace");
+    expect((namespace.inputs.metadata as { name: string }).name).toBe("acme-db-admin");
+    const secret = plan.one("kubernetes:core/v1:Secret", "acme-database-isolation-admin-url");
+    expect(secret.inputs.stringData).toEqual({ url: "[secret]" });
+    expect(secret.parent).toBe(job.parent);
     const readyUrns = await Promise.all(production.readyResources.map((r) => resolveOutputs(r.urn)));
     expect(readyUrns).toEqual(expect.arrayContaining([job.urn, ...mustPrecede, plan.one(CLUSTER, "acme-database-cluster").urn]));
   });
 
-  it("grants with idempotent commands that open each database to its own user only", () => {
-    expect(database.grantsCommands(["hub"])).toEqual([
-      'REVOKE ALL ON DATABASE "hub" FROM PUBLIC',
-      'GRANT CONNECT, TEMPORARY ON DATABASE "hub" TO "hub"',
-      "\\connect hub",
-      'GRANT USAGE, CREATE ON SCHEMA public TO "hub"',
-    ]);
+  it("puts no admin credential in the tenant namespace", () => {
+    const tenantSecrets = plan.ofType("kubernetes:core/v1:Secret").filter((r) => (r.inputs.metadata as { namespace?: string }).namespace === "acme");
+    expect(tenantSecrets).toEqual([]);
+  });
+
+  it("runs the isolation SQL as doadmin: no role creation, PostGIS only on request", () => {
+    const sql = database.digitalOceanIsolationSql();
+    expect(sql).not.toContain("CREATE ROLE");
+    expect(sql).toContain('GRANT "explore" TO CURRENT_USER;');
+    expect(sql).not.toContain("postgis");
+    expect(database.digitalOceanIsolationSql(true)).toContain("\\connect explore\nALTER SCHEMA public OWNER TO \"explore\";");
+    expect(database.digitalOceanIsolationSql(true)).toContain("CREATE EXTENSION IF NOT EXISTS postgis;");
   });
 
   it("validates its args", () => {
     expect(database.digitalOceanPostgresProblems(args())).toEqual([]);
     expect(database.digitalOceanPostgresProblems(args({ version: "POSTGRES_16", size: "s-1vcpu-1gb", nodeCount: 4 }))).toHaveLength(3);
-    expect(() => database.validateDigitalOceanPostgresArgs(args({ nodeCount: 0 }))).toThrow(/nodeCount 0/);
+    expect(database.digitalOceanPostgresProblems(args({ nodeCount: 0 })).map((p) => p.arg)).toEqual(["nodeCount"]);
+    // DigitalOcean's other size families are real slugs, not mistakes.
+    for (const size of ["gd-2vcpu-8gb", "so1_5-2vcpu-16gb", "m-2vcpu-16gb"]) expect(database.digitalOceanPostgresProblems(args({ size }))).toEqual([]);
   });
 });

@@ -108,7 +108,7 @@ describe("the PipalHub-like workshop stack", () => {
     const expected = workshopHubValues({ secretName: "hubfleet-workshop-users", admins: ["anand"] });
     expect(values(pipal)).toMatchObject(expected);
     // A dependency on a component is a dependency on its resources: the hashes' Secret among them.
-    const hashes = pipal.find((r) => r.type === "kubernetes:core/v1:Secret" && r.parent?.endsWith("hubfleet:hub:WorkshopUsers::pipalhub-workshop"))!;
+    const hashes = pipal.find((r) => r.type === "kubernetes:core/v1:Secret" && r.parent?.endsWith("hubfleet:hub:WorkshopUsers::pipalhub-hub-workshop"))!;
     expect(release.dependencies).toContain(hashes.urn);
   });
 

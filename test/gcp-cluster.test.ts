@@ -3,10 +3,14 @@ import { installMockRuntime, settle, type PlanRecorder } from "../scripts/render
 import type { GkeClusterArgs } from "../components/cluster/gke";
 
 type Gke = typeof import("../components/cluster/gke");
+type Network = typeof import("../components/network/gcp");
+type NodePools = typeof import("../components/cluster/gke-node-pool");
 type Scheduling = typeof import("../components/cluster/scheduling");
 
 let plan: PlanRecorder;
 let gke: Gke;
+let network: Network;
+let nodePools: NodePools;
 let scheduling: Scheduling;
 let dedicated: InstanceType<Gke["GkeCluster"]>;
 
@@ -25,16 +29,22 @@ const baseArgs: GkeClusterArgs = {
   diskSizeGb: 50,
   privateNodes: false,
   authorizedNetworks: [],
-  privateServicesAccess: true,
-  deletionProtection: true,
+  network: { networkId: "acme-network-id", subnetworkId: "acme-subnetwork-id", egressReady: [] },
+  protect: true,
   labels: { "managed-by": "hubfleet", "hubfleet-tenant": "acme" },
 };
 
 beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   gke = await import("../components/cluster/gke");
+  network = await import("../components/network/gcp");
+  nodePools = await import("../components/cluster/gke-node-pool");
   scheduling = await import("../components/cluster/scheduling");
-  dedicated = new gke.GkeCluster("acme", baseArgs);
+  const ownNetwork = (tenant: string, options: { cloudNat: boolean; privateServicesAccess: boolean }) => {
+    const made = new network.GcpNetwork(tenant, { tenant, project: baseArgs.project, region: baseArgs.region, ...options });
+    return { networkId: made.networkId, subnetworkId: made.subnetworkId, egressReady: made.egressReady };
+  };
+  dedicated = new gke.GkeCluster("acme", { ...baseArgs, network: ownNetwork("acme", { cloudNat: false, privateServicesAccess: true }) });
   // A disposable, regional, private cluster without GPUs or private services access.
   new gke.GkeCluster("scratch", {
     ...baseArgs,
@@ -43,8 +53,8 @@ beforeAll(async () => {
     gpu: undefined,
     privateNodes: true,
     authorizedNetworks: ["203.0.113.0/24"],
-    privateServicesAccess: false,
-    deletionProtection: false,
+    network: ownNetwork("scratch", { cloudNat: true, privateServicesAccess: false }),
+    protect: false,
   });
   await settle();
 });
@@ -114,7 +124,7 @@ describe("the GKE cluster's hardening", () => {
       { rangeName: "pods", ipCidrRange: "10.16.0.0/14" },
       { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
     ]);
-    expect(plan.one("gcp:compute/network:Network", "acme-network").inputs.autoCreateSubnetworks).toBe(false);
+    expect(plan.one("gcp:compute/network:Network", "acme-vpc").inputs.autoCreateSubnetworks).toBe(false);
     expect(clusterInputs()).toMatchObject({
       networkingMode: "VPC_NATIVE",
       ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
@@ -129,6 +139,8 @@ describe("the GKE cluster's hardening", () => {
   it("has deletion protection by the protection level", () => {
     expect(clusterInputs().deletionProtection).toBe(true);
     expect(clusterInputs("scratch").deletionProtection).toBe(false);
+    expect(plan.one(CLUSTER, "acme-cluster").protect).toBe(true);
+    expect(plan.one(CLUSTER, "scratch-cluster").protect).toBe(false);
   });
 
   it("makes nodes private behind Cloud NAT only when asked, and limits the control plane to authorised networks", () => {
@@ -144,7 +156,7 @@ describe("the GKE cluster's hardening", () => {
   });
 
   it("keeps the network's ranges apart: nodes, pods, services, control plane and Google's services", () => {
-    const { nodes, pods, services, controlPlane, googleServices } = gke.SUBNET_RANGES;
+    const { nodes, pods, services, controlPlane, googleServices } = network.SUBNET_RANGES;
     const cidrs = [nodes, pods.ipCidrRange, services.ipCidrRange, controlPlane, `${googleServices.address}/${googleServices.prefixLength}`];
     const span = (cidr: string): [number, number] => {
       const [address, bits] = cidr.split("/") as [string, string];
@@ -216,7 +228,7 @@ describe("the GKE pools", () => {
     const gpuNodes = pool("acme-gpu-users").nodeConfig;
     const gpuPlacement = dedicated.scheduling.gpu!;
     for (const [key, value] of Object.entries(gpuPlacement.nodeSelector)) expect((gpuNodes.labels as Record<string, string>)[key]).toBe(value);
-    const tolerated = gpuPlacement.tolerations.map((t) => gke.gkeTaint({ key: t.key, value: t.value!, effect: t.effect }));
+    const tolerated = gpuPlacement.tolerations.map((t) => nodePools.gkeTaint({ key: t.key, value: t.value!, effect: t.effect }));
     expect(tolerated).toEqual([...(gpuNodes.taints as unknown[]), { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
     // Plain user pods tolerate neither GPU taint, so they never hold a GPU node.
     expect(dedicated.scheduling.user.tolerations.map((t) => t.key)).toEqual(["hub.jupyter.org_dedicated"]);
@@ -240,9 +252,9 @@ describe("the Kubernetes provider", () => {
 
 describe("pure functions", () => {
   it("spells every taint effect the GKE way", () => {
-    expect(gke.gkeTaint(scheduling.USER_POOL_TAINT)).toEqual({ key: "hub.jupyter.org_dedicated", value: "user", effect: "NO_SCHEDULE" });
-    expect(gke.gkeTaint({ key: "k", value: "v", effect: "PreferNoSchedule" }).effect).toBe("PREFER_NO_SCHEDULE");
-    expect(gke.gkeTaint({ key: "k", value: "v", effect: "NoExecute" }).effect).toBe("NO_EXECUTE");
+    expect(nodePools.gkeTaint(scheduling.USER_POOL_TAINT)).toEqual({ key: "hub.jupyter.org_dedicated", value: "user", effect: "NO_SCHEDULE" });
+    expect(nodePools.gkeTaint({ key: "k", value: "v", effect: "PreferNoSchedule" }).effect).toBe("PREFER_NO_SCHEDULE");
+    expect(nodePools.gkeTaint({ key: "k", value: "v", effect: "NoExecute" }).effect).toBe("NO_EXECUTE");
   });
 
   it("writes a kubeconfig that authenticates with gke-gcloud-auth-plugin", () => {
@@ -260,9 +272,8 @@ describe("pure functions", () => {
   it("rejects a zone outside the region and inverted pool sizes, naming each problem", () => {
     expect(gke.gkeClusterProblems(baseArgs)).toEqual([]);
     const problems = gke.gkeClusterProblems({ ...baseArgs, zone: "us-east1-b", userPool: { machineType: "m", minNodes: 5, maxNodes: 2 } });
-    expect(problems).toHaveLength(2);
-    expect(problems[0]).toContain("us-east1-b is not in region europe-west1");
-    expect(problems[1]).toContain("user pool's minNodes (5) exceeds its maxNodes (2)");
-    expect(() => gke.validateGkeClusterArgs({ ...baseArgs, zone: "us-east1-b" })).toThrow(/not in region/);
+    expect(problems.map((p) => p.arg)).toEqual(["zone", "userPool.minNodes"]);
+    expect(problems[0]!.message).toContain("us-east1-b is not in region europe-west1");
+    expect(problems[1]!.message).toContain("5 exceeds maxNodes (2)");
   });
 });

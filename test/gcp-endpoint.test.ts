@@ -63,6 +63,6 @@ describe("the GCP endpoint", () => {
   it("writes fully qualified names once, and rejects a zone without a host name", () => {
     expect(endpoint.dnsName("hub.example.org")).toBe("hub.example.org.");
     expect(endpoint.dnsName("hub.example.org.")).toBe("hub.example.org.");
-    expect(() => endpoint.validateGcpEndpointArgs({ tenant: "x", project: "p", region: "r", managedZone: "z", labels: {} })).toThrow(/without a hostname/);
+    expect(endpoint.gcpEndpointProblems({ tenant: "x", project: "p", region: "r", managedZone: "z", labels: {} })).toEqual([{ arg: "hostname", message: expect.stringMatching(/record to create/) }]);
   });
 });

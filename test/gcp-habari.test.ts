@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveOutputs, settle, type PlanRecorder, type RecordedResource } from "../scripts/render/mock-runtime";
 import { clusterStackPlaceholders } from "../scripts/render/placeholders-gcp";
-import { CLUSTER_STACK_OUTPUTS } from "../components/cluster/shared";
+import { CLUSTER_STACK_OUTPUTS } from "../components/cluster/gke-tenant";
 import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
 import { runProgramUnderMocks, stackFileConfig } from "./support/program";
 
@@ -36,9 +36,11 @@ const inTenant = (type: string, suffix = "") => {
 const values = () => inTenant(RELEASE).inputs.values as Record<string, Record<string, unknown>>;
 
 describe("the shared cluster stack", () => {
-  it("holds only a cluster: no namespace, database or hub", () => {
+  it("holds a cluster and what the fleet shares: no namespace, database or hub", () => {
     expect(cluster.some((r) => r.type === "gcp:container/cluster:Cluster")).toBe(true);
     expect(cluster.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("gcp:sql/"))).toEqual([]);
+    expect(cluster.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.inputs.bucket)).toEqual(["hubfleet-habari-public"]);
+    expect(cluster.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toHaveLength(1);
   });
 
   it("is regional with private nodes behind Cloud NAT, and peers its network once for every tenant's Cloud SQL", () => {
@@ -48,20 +50,21 @@ describe("the shared cluster stack", () => {
     expect(cluster.filter((r) => r.type === "gcp:servicenetworking/connection:Connection")).toHaveLength(1);
   });
 
-  it("exports what its tenants read, the kubeconfig as a secret", () => {
-    expect(Object.keys(clusterOutputs).sort()).toEqual(Object.values(CLUSTER_STACK_OUTPUTS).sort());
+  it("exports what its tenants read in plain text (no credential in any), and the kubeconfig as a secret", () => {
+    expect(Object.keys(clusterOutputs).sort()).toEqual([...Object.values(CLUSTER_STACK_OUTPUTS), "kubeconfig", "oidcProviderArn", "publicBucketName"].sort());
     expect(clusterOutputs).toMatchObject({ kubeconfig: "[secret]", clusterName: "habari-cluster", clusterLocation: "europe-west4", gcpProject: "habari-data-platform" });
+    for (const key of Object.values(CLUSTER_STACK_OUTPUTS)) expect(clusterOutputs[key], key).not.toBe("[secret]");
   });
 
   it("matches the placeholders a tenant renders with, output for output", () => {
-    expect(Object.keys(clusterStackPlaceholders(CLUSTER_STACK)).sort()).toEqual(Object.values(CLUSTER_STACK_OUTPUTS).sort());
+    expect(Object.keys(clusterStackPlaceholders(CLUSTER_STACK)).sort()).toEqual([...Object.values(CLUSTER_STACK_OUTPUTS), "kubeconfig"].sort());
   });
 });
 
 describe("a Habari tenant on the shared cluster", () => {
-  it("references the cluster stack by name and builds its Kubernetes provider from the secret kubeconfig", () => {
-    const reference = inTenant("pulumi:pulumi:StackReference");
-    expect(reference.name).toBe(CLUSTER_STACK);
+  it("references the cluster stack by name and builds its own kubeconfig from the stack's endpoint and CA", () => {
+    const references = tenant.filter((r) => r.type === "pulumi:pulumi:StackReference");
+    expect(new Set(references.map((r) => r.inputs.name))).toEqual(new Set([CLUSTER_STACK]));
     const provider = inTenant("pulumi:providers:kubernetes");
     expect(provider.inputs.kubeconfig).toBe("[secret]");
     expect(inTenant("kubernetes:core/v1:Namespace").provider).toBe(provider.urn);
@@ -94,7 +97,8 @@ describe("a Habari tenant on the shared cluster", () => {
       { key: "hubfleet.io/tenant", operator: "Equal", value: "habari-nairobi", effect: "NoSchedule" },
     ]);
     expect(userPods.nodeAffinity).toEqual({ matchNodePurpose: "require" });
-    expect(inTenant(RELEASE).dependencies).toContain(inTenant(POOL).urn);
+    // No placeholders in this tenant: the release does not wait for its pool, which finishes alongside.
+    expect(inTenant(RELEASE).dependencies).not.toContain(inTenant(POOL).urn);
   });
 
   it("puts its own Cloud SQL instance on the shared network's private IP, relying on the cluster stack's peering", () => {
@@ -115,7 +119,8 @@ describe("a Habari tenant on the shared cluster", () => {
   });
 
   it("gets a regional address, the records, and https", () => {
-    expect(inTenant("gcp:compute/address:Address").inputs).toMatchObject({ region: "europe-west4" });
+    // The region is the cluster stack's, read from its outputs.
+    expect(inTenant("gcp:compute/address:Address").inputs).toMatchObject({ region: `<${CLUSTER_STACK}.gcpRegion>` });
     expect(values().proxy).toMatchObject({
       service: { loadBalancerIP: "<habari-nairobi-endpoint-address.address>" },
       https: { enabled: true, hosts: ["nairobi.habari.example.org"] },

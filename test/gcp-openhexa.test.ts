@@ -74,16 +74,18 @@ describe("the OpenHexa-like stack", () => {
     ]);
   });
 
-  it("installs the hub only after the address and both records exist", () => {
+  it("installs the hub only after the address, both records and the system pool exist; user pools finish alongside", () => {
     const release = inOpenhexa(RELEASE);
     expect(release.dependencies).toEqual(
       expect.arrayContaining([
         inOpenhexa("gcp:compute/address:Address").urn,
         inOpenhexa("gcp:dns/recordSet:RecordSet", "endpoint-a-record").urn,
         inOpenhexa("gcp:dns/recordSet:RecordSet", "caa-record").urn,
-        inOpenhexa(POOL, "cluster-users").urn,
+        inOpenhexa(POOL, "cluster-system").urn,
       ]),
     );
+    expect(release.dependencies).not.toContain(inOpenhexa(POOL, "cluster-users").urn);
+    expect(inOpenhexa("kubernetes:core/v1:Namespace").dependencies).not.toContain(inOpenhexa(POOL, "cluster-users").urn);
   });
 
   it("gives the proxy the reserved IP and serves https for the host name", () => {
@@ -118,7 +120,7 @@ describe("the OpenHexa-like stack", () => {
   });
 
   it("protects the production database and cluster", () => {
-    expect(openhexa.filter((r) => r.protect).map((r) => r.name)).toEqual(["openhexa-database-instance"]);
+    expect(openhexa.filter((r) => r.protect).map((r) => r.name).sort()).toEqual(["openhexa-cluster-cluster", "openhexa-database-instance"]);
     expect(inOpenhexa("gcp:sql/databaseInstance:DatabaseInstance").inputs.deletionProtection).toBe(true);
     expect(inOpenhexa("gcp:container/cluster:Cluster").inputs.deletionProtection).toBe(true);
   });

@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { anywhereScheduling, dedicatedPoolScheduling, USER_POOL_TAINT } from "../components/cluster/scheduling";
 import { buildHubValues, proxyValues, type HubValuesInput } from "../components/hub/values";
-import type { StackConfig } from "../stacks/config/schema";
+import type { EstatePlan } from "../stacks/plan";
 import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
-import { config } from "./support/configs";
+import { planOf } from "./support/configs";
 
-function input(stack: StackConfig, overrides: Partial<HubValuesInput> = {}): HubValuesInput {
+const config = planOf;
+
+function input(stack: EstatePlan, overrides: Partial<HubValuesInput> = {}): HubValuesInput {
+  const endpoint = stack.tenant!.endpoint;
+  const args = endpoint.kind === "local" ? { hostname: endpoint.hostname } : endpoint.args;
   return {
-    hub: stack.hub!,
+    hub: stack.tenant!.hub,
     scheduling: anywhereScheduling(),
-    endpoint: { hostname: stack.endpoint.hostname, letsencryptEmail: stack.endpoint.letsencryptEmail },
+    endpoint: { hostname: args.hostname, letsencryptEmail: "letsencryptEmail" in args ? args.letsencryptEmail : undefined, serviceType: endpoint.kind === "local" ? "ClusterIP" : "LoadBalancer" },
     hubDatabaseUrl: { secretName: "hubfleet-hub-db", key: "url" },
     authSecretName: "hubfleet-auth",
     notebookEnv: { secretName: "hubfleet-notebook-env", names: ["EXPLORE_DB_URL", "S3_BUCKET_NAME_LAKE"] },
@@ -23,12 +27,12 @@ const get = (values: Record<string, unknown>, path: string): unknown =>
 
 const GITHUB = { auth: { kind: "github", clientId: "Iv1.abc", clientSecret: "s3cret-value", admins: ["ada"], allowedUsers: ["bob", "ada"], allowedOrganizations: ["acme:data"] } };
 const CLOUD = (extra: Record<string, unknown> = {}) =>
-  config({ cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, hub: extra }, ["hub.auth.clientSecret"]);
+  config({ cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" }, hub: extra }, ["hub.auth.clientSecret"]);
 
 describe("hub database", () => {
   it("is postgres, its URL read from a Secret by name, never a literal", () => {
     const values = buildHubValues(input(config()));
-    expect(get(values, "hub.db")).toEqual({ type: "postgres" });
+    expect(get(values, "hub.db")).toEqual({ type: "postgres", upgrade: true });
     expect(get(values, "hub.extraEnv.HUBFLEET_HUB_DB_URL")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-hub-db", key: "url" } } });
     expect(String(get(values, "hub.extraConfig.hubfleet-00-database"))).toContain('os.environ["HUBFLEET_HUB_DB_URL"]');
     expect(JSON.stringify(values)).not.toMatch(/postgres(ql)?:\/\//);
@@ -56,7 +60,7 @@ describe("authentication", () => {
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("google");
     expect(get(values, "hub.config.GoogleOAuthenticator")).toMatchObject({ hosted_domain: ["acme.org"], allow_all: true });
     const listed = buildHubValues(input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"], allowedUsers: ["ada"] } })));
-    expect(get(listed, "hub.config.GoogleOAuthenticator")).toEqual({ client_id: "id", hosted_domain: ["acme.org"] });
+    expect(get(listed, "hub.config.GoogleOAuthenticator")).toEqual({ client_id: "id", oauth_callback_url: "https://hub.acme.org/hub/oauth_callback", hosted_domain: ["acme.org"] });
     expect(get(listed, "hub.config.Authenticator")).toMatchObject({ allowed_users: ["ada"] });
   });
 
@@ -138,7 +142,7 @@ describe("singleuser", () => {
 
   it("sends a GPU profile to the GPU pool with its taints tolerated", () => {
     const gpuStack = config(
-      { cluster: { kind: "gke", gke: { gpu: {} } }, gcp: { project: "acme-project", region: "europe-west1" }, hub: { ...GITHUB, singleuser: { profiles: [{ name: "GPU", gpus: 1 }] } } },
+      { cluster: { kind: "gke", gke: { gpu: {} } }, gcp: { project: "acme-project", region: "europe-west1" }, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" }, hub: { ...GITHUB, singleuser: { profiles: [{ name: "GPU", gpus: 1 }] } } },
       ["hub.auth.clientSecret"],
     );
     const scheduling = dedicatedPoolScheduling({ gpu: true });
@@ -173,14 +177,14 @@ describe("scheduling and culling", () => {
 
 describe("proxy", () => {
   it("serves https with letsencrypt when the tenant has a host name", () => {
-    expect(proxyValues({ hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org", loadBalancerIp: "203.0.113.7" })).toEqual({
+    expect(proxyValues({ hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org", loadBalancerIp: "203.0.113.7", serviceType: "LoadBalancer" })).toEqual({
       service: { type: "LoadBalancer", loadBalancerIP: "203.0.113.7" },
       https: { enabled: true, type: "letsencrypt", hosts: ["hub.acme.org"], letsencrypt: { contactEmail: "ops@acme.org" } },
     });
   });
 
   it("serves plain http without one, on a ClusterIP service for local clusters", () => {
-    expect(proxyValues({ clusterIpOnly: true })).toEqual({ service: { type: "ClusterIP" }, https: { enabled: false } });
+    expect(proxyValues({ serviceType: "ClusterIP" })).toEqual({ service: { type: "ClusterIP" }, https: { enabled: false } });
   });
 
   it("never carries the chart's secrets: they are generated by the chart and kept by its lookup", () => {
@@ -194,7 +198,7 @@ describe("proxy", () => {
 describe.skipIf(!chartFilesPresent)("the chart's schema", () => {
   it.each([
     ["a local tenant", input(config())],
-    ["github with https and dedicated pools", input(CLOUD(GITHUB), { scheduling: dedicatedPoolScheduling(), endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org", loadBalancerIp: "203.0.113.7" } })],
+    ["github with https and dedicated pools", input(CLOUD(GITHUB), { scheduling: dedicatedPoolScheduling(), endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org", loadBalancerIp: "203.0.113.7", serviceType: "LoadBalancer" } })],
     ["keyless storage and egress", input(config(), { webIdentity: { serviceAccountName: "notebook", audience: "sts.amazonaws.com" }, notebookEgress: [{ to: [{ ipBlock: { cidr: "10.0.0.5/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }] })],
   ])("accepts the values of %s", (_name, hubInput) => {
     expect(chartSchemaErrors(buildHubValues(hubInput))).toEqual([]);

@@ -50,14 +50,15 @@ describe("the dev stack", () => {
 
   it("runs PostgreSQL with a hub and an explore database, each with its own user and random password", () => {
     const passwords = plan.ofType("random:index/randomPassword:RandomPassword").map((p) => p.name);
-    expect(passwords).toEqual(expect.arrayContaining(["dev-database-hub-password", "dev-database-explore-password", "dev-database-superuser-password"]));
-    const init = plan.one("kubernetes:core/v1:ConfigMap", "database-init").inputs.data as Record<string, string>;
-    const script = init["10-hubfleet.sh"]!;
-    expect(script).toContain("CREATE DATABASE hub OWNER hub;");
-    expect(script).toContain("CREATE DATABASE explore OWNER explore;");
-    expect(script).toContain(":'explore_password'");
+    expect(passwords).toEqual(expect.arrayContaining(["dev-database-hub-password", "dev-database-explore-password"]));
+    const scripts = plan.one("kubernetes:core/v1:ConfigMap", "database-init").inputs.data as Record<string, string>;
+    expect(scripts["isolation.sql"]).toContain("SELECT format('CREATE DATABASE %I OWNER %I', 'hub', 'hub')");
+    expect(scripts["isolation.sql"]).toContain(":'explore_password'");
+    expect(scripts["startup.sh"]).toContain('--set explore_password="$EXPLORE_DB_PASSWORD"');
     const credentials = plan.one("kubernetes:core/v1:Secret", "database-credentials").inputs.stringData;
-    expect(credentials).toEqual({ EXPLORE_DB_PASSWORD: SECRET, HUB_DB_PASSWORD: SECRET, POSTGRES_PASSWORD: SECRET });
+    // No superuser password anywhere: only the logins' own.
+    expect(credentials).toEqual({ EXPLORE_DB_PASSWORD: SECRET, HUB_DB_PASSWORD: SECRET });
+    expect(passwords).not.toContain("dev-database-superuser-password");
   });
 
   it("runs MinIO with the public, lake and notebooks buckets and a least-privilege tenant user", () => {

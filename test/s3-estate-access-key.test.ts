@@ -1,4 +1,4 @@
-/** habari-kisumu with accessKey credentials: the key reaches pods only through a Secret. */
+/** A dedicated-cluster tenant with S3 and accessKey credentials: the key reaches pods only through a Secret. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET, type PlanRecorder } from "../scripts/render/mock-runtime";
 import { runProgramUnderMocks, stackFileConfig } from "./support/program";
@@ -7,20 +7,17 @@ import { expectEveryBucketHardened, expectNoWildcardIam } from "./support/s3-pla
 let plan: PlanRecorder;
 
 beforeAll(async () => {
-  const raw = stackFileConfig("habari-kisumu");
-  const storage = raw.values.storage as { s3: Record<string, unknown> };
-  const { oidcProvider: _unused, ...s3 } = storage.s3;
-  void _unused;
-  // This tenant owns the public bucket here, and authenticates with a key.
-  const values = { ...raw.values, storage: { ...storage, s3: { ...s3, credentials: "accessKey", publicBucket: { create: true } } } };
-  ({ plan } = await runProgramUnderMocks("habari-kisumu", { values, securePaths: raw.securePaths }));
+  // The openhexa tenant (a dedicated GKE cluster) with S3 storage: it owns its public bucket, and authenticates with a key.
+  const raw = stackFileConfig("openhexa");
+  const values = { ...raw.values, aws: { region: "eu-west-1" }, storage: { kind: "s3", s3: { credentials: "accessKey" } } };
+  ({ plan } = await runProgramUnderMocks("openhexa", { values, securePaths: raw.securePaths }));
 });
 
 const release = () => plan.one("kubernetes:helm.sh/v3:Release");
 
 describe("an S3 tenant with an access key", () => {
   it("creates a user with the inline tenant policy and an access key, and no role", () => {
-    expect(plan.one("aws:iam/user:User").inputs).toMatchObject({ name: "hubfleet-habari-kisumu-notebooks", forceDestroy: false });
+    expect(plan.one("aws:iam/user:User").inputs).toMatchObject({ name: "hubfleet-openhexa-notebooks", forceDestroy: false });
     expect(plan.ofType("aws:iam/userPolicy:UserPolicy")).toHaveLength(1);
     expect(plan.ofType("aws:iam/accessKey:AccessKey")).toHaveLength(1);
     expect(plan.ofType("aws:iam/role:Role")).toEqual([]);
@@ -28,7 +25,7 @@ describe("an S3 tenant with an access key", () => {
   });
 
   it("creates and hardens the public bucket too", () => {
-    expect(plan.ofType("aws:s3/bucket:Bucket").map((b) => b.inputs.bucket)).toContain("hubfleet-habari-kisumu-public");
+    expect(plan.ofType("aws:s3/bucket:Bucket").map((b) => b.inputs.bucket)).toContain("hubfleet-openhexa-public");
     expectEveryBucketHardened(plan);
   });
 
@@ -39,7 +36,7 @@ describe("an S3 tenant with an access key", () => {
     expect(secret).toMatchObject({ AWS_ACCESS_KEY_ID: SECRET, AWS_SECRET_ACCESS_KEY: SECRET });
     const values = JSON.stringify(release().inputs.values);
     expect(values).not.toContain("access-key.secret");
-    expect(values).not.toContain("habari-kisumu-storage-access-key-id");
+    expect(values).not.toContain("openhexa-storage-access-key-id");
     expect(values).not.toContain(SECRET);
     const env = (release().inputs.values as { singleuser: { extraEnv: Record<string, unknown> } }).singleuser.extraEnv;
     expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ valueFrom: { secretKeyRef: { name: expect.any(String), key: "AWS_SECRET_ACCESS_KEY" } } });

@@ -14,13 +14,13 @@ beforeAll(async () => {
 const values = () => plan.one("kubernetes:helm.sh/v3:Release").inputs.values as { singleuser: Record<string, unknown> };
 
 describe("the habari-kisumu stack", () => {
-  it("creates its lake and notebooks buckets, protected, and reads the public bucket from habari-nairobi", () => {
+  it("creates its lake and notebooks buckets, protected, and reads the public bucket from the cluster stack", () => {
     expect(plan.ofType("aws:s3/bucket:Bucket").map((b) => [b.inputs.bucket, b.protect])).toEqual([
       ["hubfleet-habari-kisumu-lake", true],
       ["hubfleet-habari-kisumu-notebooks", true],
     ]);
     expect(outputs.buckets).toEqual({
-      public: "<organization/hubfleet/habari-nairobi.publicBucketName>",
+      public: "<organization/hubfleet/habari-cluster.publicBucketName>",
       lake: "hubfleet-habari-kisumu-lake",
       notebooks: "hubfleet-habari-kisumu-notebooks",
     });
@@ -37,18 +37,15 @@ describe("the habari-kisumu stack", () => {
 
   it("has no wildcard action in an Allow and no wildcard resource in any IAM or bucket policy", () => expectNoWildcardIam(plan));
 
-  it("assumes a role with the notebook service account's token, through habari-nairobi's OIDC provider: no key, no new provider", () => {
+  it("assumes a role with the notebook service account's token, through the cluster stack's OIDC provider: no key, no new provider", () => {
     expect(plan.ofType("aws:iam/accessKey:AccessKey")).toEqual([]);
     expect(plan.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toEqual([]);
     const trust = JSON.parse(plan.one("aws:iam/role:Role").inputs.assumeRolePolicy as string);
-    expect(trust.Statement[0].Principal).toEqual({ Federated: "<organization/hubfleet/habari-nairobi.oidcProviderArn>" });
+    expect(trust.Statement[0].Principal).toEqual({ Federated: "<organization/hubfleet/habari-cluster.oidcProviderArn>" });
     expect(JSON.stringify(trust.Statement[0].Condition)).toContain("system:serviceaccount:habari-kisumu:notebook");
     expect(plan.one("kubernetes:core/v1:ServiceAccount").inputs.metadata).toMatchObject({ name: "notebook", namespace: "habari-kisumu" });
-    // One reference to the owner stack serves both the bucket and the provider.
-    expect(plan.ofType("pulumi:pulumi:StackReference").map((r) => r.name).sort()).toEqual([
-      "organization/hubfleet/habari-cluster",
-      "organization/hubfleet/habari-nairobi",
-    ]);
+    // Every reference reads the cluster stack: no tenant depends on another tenant.
+    expect(new Set(plan.ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name))).toEqual(new Set(["organization/hubfleet/habari-cluster"]));
   });
 
   it("runs notebook pods as that service account with a projected STS token", () => {

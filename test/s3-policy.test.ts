@@ -12,8 +12,8 @@ import {
   type PolicyStatement,
 } from "../components/storage/iam-policy";
 import { s3BucketName, s3BucketNameProblems, s3BucketNames, tenantBucketNameProblems } from "../components/storage/s3-names";
-import { ConfigError } from "../stacks/config/load";
-import { config } from "./support/configs";
+import { planStack } from "../stacks/plan";
+import { problemsOf } from "./support/configs";
 
 const BUCKETS = { public: "hubfleet-habari-nairobi-public", lake: "hubfleet-habari-kisumu-lake", notebooks: "hubfleet-habari-kisumu-notebooks" };
 
@@ -205,34 +205,36 @@ describe("the config's S3 keys", () => {
     gcp: { project: "acme-platform", region: "europe-west1" },
     aws: { region: "eu-west-1" },
     storage: { kind: "s3", s3 },
+    endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" },
     hub: { auth: { kind: "github", clientId: "id", clientSecret: "s", admins: [] } },
   });
-  const problemsOf = (s3: Record<string, unknown>): string[] => {
-    try {
-      config(s3Tenant(s3), ["hub.auth.clientSecret"]);
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return [...error.problems];
-      throw error;
-    }
-  };
+  const problems = (s3: Record<string, unknown>): string[] => problemsOf(s3Tenant(s3), ["hub.auth.clientSecret"]);
 
   it("refuses a bucket prefix that makes names S3 reserves, keyed to the prefix, before any resource", () => {
-    const problems = problemsOf({ bucketPrefix: "xn--org" });
-    expect(problems).toHaveLength(3);
-    expect(problems[0]).toBe("hubfleet:storage.s3.bucketPrefix: gives an invalid bucket name: xn--org-acme-lake must not begin with xn--, which S3 reserves");
+    const found = problems({ bucketPrefix: "xn--org" });
+    expect(found).toHaveLength(3);
+    expect(found[0]).toBe("hubfleet:storage.s3.bucketPrefix: gives an invalid bucket name: xn--org-acme-lake must not begin with xn--, which S3 reserves");
   });
 
-  it("defaults to webIdentity on GKE and to creating the OIDC provider", () => {
-    const parsed = config(s3Tenant({}), ["hub.auth.clientSecret"]);
-    expect(parsed.storage.s3.credentials).toBe("webIdentity");
-    expect(parsed.storage.s3.oidcProvider).toBeUndefined();
-    expect(parsed.storage.s3.publicBucket).toEqual({ create: true });
-    expect(parsed.storage.s3.noncurrentVersionDays).toBe(30);
+  it("defaults to webIdentity on GKE and to creating the OIDC provider and public bucket on a dedicated cluster", () => {
+    const storage = planStack({ values: s3Tenant({}), securePaths: new Set(["hub.auth.clientSecret"]) }).tenant?.storage;
+    expect(storage).toMatchObject({
+      kind: "s3",
+      credentials: { kind: "webIdentity", oidcProvider: { create: true } },
+      args: { publicBucket: { create: true }, noncurrentVersionDays: 30 },
+    });
+  });
+
+  it("on a shared cluster, reads the public bucket and OIDC provider from the cluster stack and refuses to make them", () => {
+    const shared = { ...s3Tenant({}), gcp: undefined, cluster: { kind: "shared", shared: { stack: "org/hubfleet/fleet" } } };
+    const storage = planStack({ values: shared, securePaths: new Set(["hub.auth.clientSecret"]) }).tenant?.storage;
+    expect(storage).toMatchObject({ credentials: { oidcProvider: { stack: "org/hubfleet/fleet" } }, args: { publicBucket: { stack: "org/hubfleet/fleet" } } });
+    const owned = { ...shared, storage: { kind: "s3", s3: { publicBucket: { create: true }, oidcProvider: { create: true } } } };
+    expect(problemsOf(owned, ["hub.auth.clientSecret"]).map((p) => p.split(":")[1])).toEqual(["storage.s3.oidcProvider", "storage.s3.publicBucket"]);
   });
 
   it("refuses an OIDC provider with access-key credentials", () => {
-    expect(problemsOf({ credentials: "accessKey", oidcProvider: { stack: "org/hubfleet/other" } })).toEqual([
+    expect(problems({ credentials: "accessKey", oidcProvider: { stack: "org/hubfleet/other" } })).toEqual([
       "hubfleet:storage.s3.oidcProvider: is set, but only storage.s3.credentials webIdentity uses an OIDC provider",
     ]);
   });

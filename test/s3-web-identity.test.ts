@@ -128,7 +128,7 @@ describe("validation", () => {
           protection: "disposable",
           credentials: { kind: "accessKey" },
         }),
-    ).toThrow(/xn--org-t-public must not begin with xn--.*noncurrentVersionDays is 0/);
+    ).toThrow(/bucketPrefix: gives an invalid bucket name: xn--org-t-public must not begin with xn--.*noncurrentVersionDays: 0 must be/);
     await settle();
     expect(plan.ofType("aws:s3/bucket:Bucket")).toHaveLength(count);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 describe("dependencies", () => {
   it("hold one @pulumi/pulumi, shared by every provider SDK (two copies break resource identity)", () => {
     const root = require.resolve("@pulumi/pulumi");
-    for (const provider of ["@pulumi/kubernetes", "@pulumi/gcp", "@pulumi/aws", "@pulumi/digitalocean", "@pulumi/random"]) {
+    for (const provider of ["@pulumi/kubernetes", "@pulumi/gcp", "@pulumi/aws", "@pulumi/digitalocean", "@pulumi/random", "@pulumi/docker-build"]) {
       const providerDir = path.dirname(require.resolve(`${provider}/package.json`));
       expect(require.resolve("@pulumi/pulumi", { paths: [providerDir] }), provider).toBe(root);
     }

@@ -9,11 +9,12 @@
  * (new nodes before old ones drain), and a highly available control plane for
  * production tenants (HA cannot be turned off again once on).
  *
- * The Kubernetes version is the config's minor version resolved to its newest
- * DOKS slug at each `pulumi up` (getKubernetesVersions). With auto-upgrade the
- * cluster moves to new patches by itself; resolving to the newest keeps Pulumi's
- * input from ever falling behind the cluster, which DOKS would treat as a downgrade
- * and replace the cluster for.
+ * The Kubernetes version is the config's minor version resolved to its newest DOKS
+ * slug when the cluster is created, and never sent again (`ignoreChanges`): DOKS
+ * then moves it to new patches inside the maintenance window. Sending a looked-up
+ * version on every run would upgrade outside that window, fail once the minor left
+ * DigitalOcean's list, and, after an upgrade, read as a downgrade that replaces
+ * the cluster. Minor upgrades are explicit (docs/digitalocean.md).
  *
  * The kubeconfig authenticates through `doctl` (as `doctl kubernetes cluster kubeconfig
  * save` writes it), not with the token DigitalOcean embeds in its own kubeconfig: that
@@ -22,14 +23,19 @@
  * API token (DIGITALOCEAN_ACCESS_TOKEN, which the digitalocean provider reads too), and
  * the kubeconfig holds no credential and stays the same from run to run.
  *
- * The default pool's droplet size cannot change in place (the provider replaces the
- * whole cluster for it); the user pool is a separate resource, so changing
- * `cluster.doks.userSize` replaces that pool only.
+ * The default pool's droplet size cannot change in place (the provider would replace
+ * the whole cluster for it), so Pulumi never sends a change of it: a new system size
+ * takes effect on a new cluster only (docs/digitalocean.md says how to move). The user
+ * pool is a separate resource, so changing `cluster.doks.userSize` replaces that pool only.
+ *
+ * HA cannot be turned off once on, and DigitalOcean refuses `ha: false` for an HA
+ * cluster: when the args ask for no HA, Pulumi never sends the field after creation.
  */
 import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
 import { doksSizeProblem, resolveDropletSize } from "./doks-sizes";
 import { SYSTEM_POOL_LABELS, USER_POOL_LABELS, USER_POOL_TAINT, dedicatedPoolScheduling, type HubScheduling, type Taint } from "./scheduling";
 
@@ -52,14 +58,20 @@ export interface DoksClusterArgs {
   readonly version: string;
   /** When DOKS may apply patch upgrades (UTC). */
   readonly maintenance: { readonly day: MaintenanceDay; readonly startTime: string };
-  /** A highly available control plane (production tenants); it cannot be turned off once on. */
+  /** A highly available control plane; it cannot be turned off once on, so `false` is never sent after creation. */
   readonly highAvailability: boolean;
+  /** Production: `protect` in Pulumi, so that no update or destroy removes the cluster by accident. */
+  readonly protect: boolean;
+  /** Disposable tenants: destroying the cluster also destroys its volumes and load balancers. */
+  readonly destroyAssociatedResources: boolean;
   /** The default pool: hub, proxy, user scheduler, the chart's other services. */
   readonly systemPool: DoksPoolSettings;
   /** The pool notebook servers run on, tainted so nothing else lands there. */
   readonly userPool: DoksPoolSettings;
   /** DigitalOcean tags on the cluster and its pools (owner, tenant). */
   readonly tags: readonly string[];
+  /** Let nodes pull from the account's container registry (a `registry-<name>` pull secret in every namespace). */
+  readonly registryIntegration?: boolean;
 }
 
 /** The chart's label and taint on DigitalOcean: DOKS takes Kubernetes' own spelling of the effect. */
@@ -107,28 +119,29 @@ export function doksMaintenancePolicy(maintenance: DoksClusterArgs["maintenance"
   return { day: maintenance.day, startTime: maintenance.startTime };
 }
 
-/** Every problem with the args, each naming what to change; empty when they are sound. */
-export function doksClusterProblems(args: DoksClusterArgs): string[] {
-  const problems: string[] = [];
-  if (!/^1\.[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a Kubernetes minor version such as 1.36`);
+/** Every problem with the args, each naming the argument to change; empty when they are sound. */
+export function doksClusterProblems(args: DoksClusterArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!/^1\.[0-9]{2}$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a Kubernetes minor version such as 1.36` });
   if (!/^([01][0-9]|2[0-3]):00$/.test(args.maintenance.startTime)) {
-    problems.push(`maintenance start time ${args.maintenance.startTime} is not a whole hour in UTC (HH:00)`);
+    problems.push({ arg: "maintenance.startTime", message: `${args.maintenance.startTime} is not a whole hour in UTC (HH:00)` });
   }
-  for (const [which, pool] of [["system", args.systemPool], ["user", args.userPool]] as const) {
+  for (const [which, pool] of [["systemPool", args.systemPool], ["userPool", args.userPool]] as const) {
     const sizeProblem = doksSizeProblem(pool.size);
-    if (sizeProblem) problems.push(`the ${which} pool's size ${sizeProblem}`);
-    if (pool.minNodes > pool.maxNodes) problems.push(`the ${which} pool's minNodes (${pool.minNodes}) exceeds its maxNodes (${pool.maxNodes})`);
+    if (sizeProblem) problems.push({ arg: `${which}.size`, message: sizeProblem });
+    if (pool.minNodes > pool.maxNodes) problems.push({ arg: `${which}.minNodes`, message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
   }
   // DOKS scales an extra pool to zero, but the cluster needs a node for the hub, the proxy and CoreDNS.
-  if (args.systemPool.minNodes < 1) problems.push("the system pool needs at least one node (minNodes 1) for the hub, the proxy and CoreDNS");
-  if (args.userPool.maxNodes < 1) problems.push("the user pool needs a maxNodes of at least 1");
+  if (args.systemPool.minNodes < 1) {
+    problems.push({ arg: "systemPool.minNodes", message: "must be at least 1 on DOKS: the default pool runs the hub, the proxy and CoreDNS" });
+  }
+  if (args.userPool.maxNodes < 1) problems.push({ arg: "userPool.maxNodes", message: "must be at least 1" });
   return problems;
 }
 
-/** Throws a ResourceError listing every problem with the args. */
-export function validateDoksClusterArgs(args: DoksClusterArgs, resource?: pulumi.Resource): void {
-  const problems = doksClusterProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`DOKS cluster ${args.tenant}: ${problems.join("; ")}`, resource);
+/** Fields Pulumi sends at creation only: see the file's header for each. */
+export function doksClusterIgnoredFields(args: Pick<DoksClusterArgs, "highAvailability">): string[] {
+  return ["version", "nodePool.size", ...(args.highAvailability ? [] : ["ha"])];
 }
 
 /** A validated size's slug (validateDoksClusterArgs has refused the others). */
@@ -140,7 +153,10 @@ export class DoksCluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly scheduling: HubScheduling;
   readonly cloud = "digitalocean" as const;
-  readonly readyResources: pulumi.Resource[];
+  readonly systemReady: pulumi.Resource[];
+  readonly userPools: pulumi.Resource[];
+  /** DOKS runs Cilium, which enforces NetworkPolicy. */
+  readonly networkPolicyEnforced = true;
   readonly clusterId: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
   readonly vpcId: pulumi.Output<string>;
@@ -151,7 +167,7 @@ export class DoksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: DoksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:cluster:Doks", name, {}, opts);
-    validateDoksClusterArgs(args, this);
+    assertNoProblems(`DOKS cluster ${args.tenant}`, doksClusterProblems(args), this);
     const { tenant, region } = args;
     const tags = [...args.tags];
 
@@ -169,16 +185,16 @@ export class DoksCluster extends pulumi.ComponentResource {
       {
         name: resourceName(tenant, "cluster"),
         region,
-        version: versions.latestVersion.apply((latest) => {
-          // An empty answer would reach DigitalOcean as "no version" and fail obscurely.
-          if (!latest) throw new pulumi.ResourceError(`DOKS offers no Kubernetes ${args.version}: choose one of \`doctl kubernetes options versions\``, this);
-          return latest;
-        }),
+        // Read at creation only (ignoreChanges below). A minor DOKS no longer lists is sent as it is:
+        // an existing cluster ignores it, and a new one fails with DigitalOcean's own message.
+        version: versions.latestVersion.apply((latest) => latest || args.version),
         vpcUuid: vpc.id,
         autoUpgrade: true,
         surgeUpgrade: true,
         maintenancePolicy: doksMaintenancePolicy(args.maintenance),
         ha: args.highAvailability,
+        destroyAllAssociatedResources: args.destroyAssociatedResources,
+        ...(args.registryIntegration ? { registryIntegration: true } : {}),
         tags,
         nodePool: {
           name: resourceName(tenant, "system"),
@@ -188,7 +204,7 @@ export class DoksCluster extends pulumi.ComponentResource {
           tags,
         },
       },
-      { parent: this },
+      { parent: this, protect: args.protect, ignoreChanges: doksClusterIgnoredFields(args) },
     );
 
     const userPool = new digitalocean.KubernetesNodePool(
@@ -220,7 +236,8 @@ export class DoksCluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [cluster] },
     );
     this.scheduling = dedicatedPoolScheduling();
-    this.readyResources = [cluster, userPool];
+    this.systemReady = [cluster];
+    this.userPools = [userPool];
 
     this.registerOutputs({
       clusterId: this.clusterId,

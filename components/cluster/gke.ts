@@ -1,6 +1,6 @@
 /**
- * A GKE cluster for one tenant (or for tenants sharing it): its own VPC-native
- * network, the default node pool removed, an autoscaled system pool for the chart's
+ * A GKE cluster for one tenant (or for tenants sharing it) on a VPC-native network
+ * (components/network/gcp.ts), the default node pool removed, an autoscaled system pool for the chart's
  * services, a user pool that scales from zero and takes only notebook servers, and
  * optionally a GPU pool.
  *
@@ -14,6 +14,9 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName } from "../naming";
+import { SUBNET_RANGES } from "../network/gcp";
+import { assertNoProblems, type ArgProblem } from "../problems";
+import { gkeNodePoolArgs } from "./gke-node-pool";
 import {
   GPU_POOL_TAINT,
   SYSTEM_POOL_LABELS,
@@ -22,7 +25,6 @@ import {
   dedicatedPoolScheduling,
   type HubScheduling,
   type Taint,
-  type TaintEffect,
 } from "./scheduling";
 
 /** A pool's machine and how far the autoscaler may take it (counts for the whole pool, across zones). */
@@ -54,18 +56,18 @@ export interface GkeClusterArgs {
   readonly userPool: GkePoolSettings;
   readonly gpu?: GkeGpuSettings;
   readonly diskSizeGb: number;
-  /** Nodes without public IPs, reaching the internet through Cloud NAT. */
+  /** Nodes without public IPs; the network must then give them Cloud NAT. */
   readonly privateNodes: boolean;
   /** CIDRs allowed to reach the control plane; empty allows any (credentials still required). */
   readonly authorizedNetworks: readonly string[];
-  /**
-   * Reserve a range and peer the network with Google's service producers, so that
-   * Cloud SQL instances get a private IP in it. One connection per network: the
-   * stack that owns the network makes it, and every tenant's instance uses it.
-   */
-  readonly privateServicesAccess: boolean;
-  /** GKE's deletion protection (production tenants and shared clusters). */
-  readonly deletionProtection: boolean;
+  /** The network the cluster runs on, and what private nodes need of it first. */
+  readonly network: {
+    readonly networkId: pulumi.Input<string>;
+    readonly subnetworkId: pulumi.Input<string>;
+    readonly egressReady: pulumi.Resource[];
+  };
+  /** Production: GKE's deletion protection and Pulumi's `protect`. */
+  readonly protect: boolean;
   /** Labels on the cluster and its nodes' VMs. */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -79,37 +81,11 @@ export const NODE_SERVICE_ACCOUNT_ROLES = [
   "roles/artifactregistry.reader",
 ] as const;
 
-/** The subnetwork's ranges: nodes, then the pods' and services' secondary ranges (VPC-native). */
-export const SUBNET_RANGES = {
-  nodes: "10.10.0.0/20",
-  pods: { rangeName: "pods", ipCidrRange: "10.16.0.0/14" },
-  services: { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
-  /** The control plane's range when nodes are private. */
-  controlPlane: "172.16.0.0/28",
-  /**
-   * Reserved for Google's service producers (Cloud SQL's private IPs; at least a /24).
-   * Named rather than left to Google, which could pick it before the subnetwork exists
-   * and overlap the ranges above.
-   */
-  googleServices: { address: "10.32.0.0", prefixLength: 20 },
-} as const;
-
 /** Dataplane V2 (eBPF): Kubernetes NetworkPolicy is always enforced, without a Calico add-on to run. */
 export const DATAPATH_PROVIDER = "ADVANCED_DATAPATH";
 
 /** The label that sends GPU profiles' servers to the GPU pool. */
 export const GPU_LABEL = "hubfleet.io/gpu";
-
-const GKE_TAINT_EFFECTS: Record<TaintEffect, string> = {
-  NoSchedule: "NO_SCHEDULE",
-  PreferNoSchedule: "PREFER_NO_SCHEDULE",
-  NoExecute: "NO_EXECUTE",
-};
-
-/** A taint in GKE's spelling: the same key and value, the effect as NO_SCHEDULE. */
-export function gkeTaint(taint: Taint): { key: string; value: string; effect: string } {
-  return { key: taint.key, value: taint.value, effect: GKE_TAINT_EFFECTS[taint.effect] };
-}
 
 /** The cluster's location: its zone when zonal, else its region. */
 export function clusterLocation(region: string, zone?: string): string {
@@ -121,74 +97,18 @@ export function gkeServiceAccountIssuer(project: string, location: string, clust
   return `https://container.googleapis.com/v1/projects/${project}/locations/${location}/clusters/${clusterName}`;
 }
 
-/** Every problem with the args, each naming the setting to change; empty when they are sound. */
-export function gkeClusterProblems(args: GkeClusterArgs): string[] {
-  const problems: string[] = [];
+/** Every problem with the args, each naming the argument to change; empty when they are sound. */
+export function gkeClusterProblems(args: Pick<GkeClusterArgs, "region" | "zone" | "systemPool" | "userPool">): ArgProblem[] {
+  const problems: ArgProblem[] = [];
   if (args.zone && !args.zone.startsWith(`${args.region}-`)) {
-    problems.push(`zone ${args.zone} is not in region ${args.region}: pick a zone such as ${args.region}-b, or none for a regional cluster`);
+    problems.push({ arg: "zone", message: `${args.zone} is not in region ${args.region}: pick a zone such as ${args.region}-b, or none for a regional cluster` });
   }
-  for (const [which, pool] of [["system", args.systemPool], ["user", args.userPool]] as const) {
-    if (pool.minNodes > pool.maxNodes) problems.push(`the ${which} pool's minNodes (${pool.minNodes}) exceeds its maxNodes (${pool.maxNodes})`);
+  for (const [which, pool] of [["systemPool", args.systemPool], ["userPool", args.userPool]] as const) {
+    if (pool.minNodes > pool.maxNodes) problems.push({ arg: `${which}.minNodes`, message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
   }
-  if (args.systemPool.maxNodes < 1) problems.push("the system pool needs at least one node for the hub and the proxy");
+  if (args.systemPool.maxNodes < 1) problems.push({ arg: "systemPool.maxNodes", message: "must be at least 1: the system pool runs the hub and the proxy" });
   return problems;
 }
-
-/** Throws a ResourceError listing every problem with the args. */
-export function validateGkeClusterArgs(args: GkeClusterArgs, resource?: pulumi.Resource): void {
-  const problems = gkeClusterProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`GKE cluster ${args.tenant}: ${problems.join("; ")}`, resource);
-}
-
-export interface NodeConfigInput {
-  readonly machineType: string;
-  readonly diskSizeGb: number;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
-  readonly serviceAccount: pulumi.Input<string>;
-  readonly resourceLabels: Readonly<Record<string, string>>;
-  readonly accelerator?: { readonly type: string; readonly count: number };
-}
-
-/** A hardened node config: minimal service account, GKE metadata server, shielded VM. */
-export function hardenedNodeConfig(input: NodeConfigInput): gcp.types.input.container.NodePoolNodeConfig {
-  return {
-    machineType: input.machineType,
-    diskSizeGb: input.diskSizeGb,
-    diskType: "pd-balanced",
-    imageType: "COS_CONTAINERD",
-    labels: { ...input.labels },
-    // Absent rather than empty when untainted, as GKE reads an untainted pool back.
-    ...(input.taints.length > 0 ? { taints: input.taints.map(gkeTaint) } : {}),
-    resourceLabels: { ...input.resourceLabels },
-    serviceAccount: input.serviceAccount,
-    // Access follows the service account's IAM roles, as Google recommends; the scope does not widen them.
-    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-    // Pods see the GKE metadata server (workload identity), never the node's credentials.
-    workloadMetadataConfig: { mode: "GKE_METADATA" },
-    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-    metadata: { "disable-legacy-endpoints": "true" },
-    ...(input.accelerator
-      ? {
-          guestAccelerators: [
-            {
-              type: input.accelerator.type,
-              count: input.accelerator.count,
-              // GKE installs the driver itself: no driver DaemonSet to manage.
-              gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" },
-            },
-          ],
-        }
-      : {}),
-  };
-}
-
-/** Autoscaling for the whole pool, whatever the number of zones. */
-export function poolAutoscaling(minNodes: number, maxNodes: number): gcp.types.input.container.NodePoolAutoscaling {
-  return { totalMinNodeCount: minNodes, totalMaxNodeCount: maxNodes, locationPolicy: "ANY" };
-}
-
-export const NODE_MANAGEMENT = { autoRepair: true, autoUpgrade: true } as const;
 
 /** A kubeconfig that authenticates with `gke-gcloud-auth-plugin` (the user's gcloud credentials), as gcloud writes it. */
 export function gkeKubeconfig(cluster: { project: string; location: string; name: string; endpoint: string; caCertificate: string }): string {
@@ -221,43 +141,25 @@ export class GkeCluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly scheduling: HubScheduling;
   readonly cloud = "gcp" as const;
-  readonly readyResources: pulumi.Resource[];
+  readonly systemReady: pulumi.Resource[];
+  readonly userPools: pulumi.Resource[];
+  /** Dataplane V2 enforces NetworkPolicy. */
+  readonly networkPolicyEnforced = true;
   readonly clusterName: pulumi.Output<string>;
   readonly location: pulumi.Output<string>;
-  readonly networkId: pulumi.Output<string>;
   readonly nodeServiceAccountEmail: pulumi.Output<string>;
   readonly serviceAccountIssuer: pulumi.Output<string>;
   /** A secret: the cluster's endpoint and CA with gke-gcloud-auth-plugin authentication. */
   readonly kubeconfig: pulumi.Output<string>;
-  readonly privateServicesAccess?: pulumi.Resource;
+  /** The control plane's address and CA, which hold no credential: tenants of a shared cluster build their kubeconfig from them. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly caCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:cluster:Gke", name, {}, opts);
-    validateGkeClusterArgs(args, this);
+    assertNoProblems(`GKE cluster ${args.tenant}`, gkeClusterProblems(args), this);
     const { tenant, project, region } = args;
     const location = clusterLocation(region, args.zone);
-
-    const network = new gcp.compute.Network(
-      `${name}-network`,
-      { name: resourceName(tenant, "network"), project, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
-      { parent: this },
-    );
-    const subnetwork = new gcp.compute.Subnetwork(
-      `${name}-subnetwork`,
-      {
-        name: resourceName(tenant, "nodes"),
-        project,
-        region,
-        network: network.id,
-        ipCidrRange: SUBNET_RANGES.nodes,
-        secondaryIpRanges: [SUBNET_RANGES.pods, SUBNET_RANGES.services],
-        // Private nodes still reach Google APIs (Artifact Registry, logging) without NAT.
-        privateIpGoogleAccess: true,
-      },
-      { parent: this },
-    );
-    const natResources = args.privateNodes ? this.cloudNat(name, args, network) : [];
-    this.privateServicesAccess = args.privateServicesAccess ? this.privateServiceConnection(name, args, network) : undefined;
 
     const nodeAccount = new gcp.serviceaccount.Account(
       `${name}-nodes`,
@@ -285,8 +187,8 @@ export class GkeCluster extends pulumi.ComponentResource {
         name: resourceName(tenant, "cluster", 40),
         project,
         location,
-        network: network.id,
-        subnetwork: subnetwork.id,
+        network: args.network.networkId,
+        subnetwork: args.network.subnetworkId,
         networkingMode: "VPC_NATIVE",
         ipAllocationPolicy: {
           clusterSecondaryRangeName: SUBNET_RANGES.pods.rangeName,
@@ -320,11 +222,12 @@ export class GkeCluster extends pulumi.ComponentResource {
           : {}),
         maintenancePolicy: { dailyMaintenanceWindow: { startTime: "03:00" } },
         resourceLabels: { ...args.labels },
-        deletionProtection: args.deletionProtection,
+        deletionProtection: args.protect,
       },
       {
         parent: this,
-        dependsOn: [...nodeRoles, ...natResources],
+        protect: args.protect,
+        dependsOn: [...nodeRoles, ...args.network.egressReady],
         // Only the removed default pool used nodeConfig; GKE reports it differently afterwards.
         ignoreChanges: ["nodeConfig"],
       },
@@ -333,24 +236,19 @@ export class GkeCluster extends pulumi.ComponentResource {
     const pool = (role: string, settings: { machineType: string; minNodes: number; maxNodes: number; initialNodes: number }, labels: Record<string, string>, taints: Taint[], accelerator?: { type: string; count: number }) =>
       new gcp.container.NodePool(
         `${name}-${role}`,
-        {
+        gkeNodePoolArgs({
           name: resourceName(tenant, role, 40),
           project,
           location,
           cluster: cluster.name,
-          initialNodeCount: settings.initialNodes,
-          autoscaling: poolAutoscaling(settings.minNodes, settings.maxNodes),
-          management: { ...NODE_MANAGEMENT },
-          nodeConfig: hardenedNodeConfig({
-            machineType: settings.machineType,
-            diskSizeGb: args.diskSizeGb,
-            labels,
-            taints,
-            serviceAccount: nodeAccount.email,
-            resourceLabels: args.labels,
-            accelerator,
-          }),
-        },
+          ...settings,
+          diskSizeGb: args.diskSizeGb,
+          labels,
+          taints,
+          serviceAccount: nodeAccount.email,
+          resourceLabels: args.labels,
+          accelerator,
+        }),
         { parent: this },
       );
 
@@ -368,7 +266,6 @@ export class GkeCluster extends pulumi.ComponentResource {
 
     this.clusterName = cluster.name;
     this.location = cluster.location;
-    this.networkId = network.id;
     this.nodeServiceAccountEmail = nodeAccount.email;
     this.serviceAccountIssuer = pulumi
       .all([cluster.location, cluster.name])
@@ -386,70 +283,17 @@ export class GkeCluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [systemPool] },
     );
     this.scheduling = dedicatedPoolScheduling({ gpu: gpuPool !== undefined });
-    this.readyResources = [systemPool, userPool, ...(gpuPool ? [gpuPool] : [])];
+    this.systemReady = [systemPool];
+    this.userPools = [userPool, ...(gpuPool ? [gpuPool] : [])];
+    this.endpoint = cluster.endpoint;
+    this.caCertificate = cluster.masterAuth.clusterCaCertificate.apply((ca) => ca ?? "");
 
     this.registerOutputs({
       clusterName: this.clusterName,
       location: this.location,
-      networkId: this.networkId,
       nodeServiceAccountEmail: this.nodeServiceAccountEmail,
       serviceAccountIssuer: this.serviceAccountIssuer,
       kubeconfig: this.kubeconfig,
     });
-  }
-
-  /** A Cloud Router with NAT, so that private nodes pull images and reach the internet. */
-  private cloudNat(name: string, args: GkeClusterArgs, network: gcp.compute.Network): pulumi.Resource[] {
-    const router = new gcp.compute.Router(
-      `${name}-router`,
-      { name: resourceName(args.tenant, "router"), project: args.project, region: args.region, network: network.id },
-      { parent: this },
-    );
-    const nat = new gcp.compute.RouterNat(
-      `${name}-nat`,
-      {
-        name: resourceName(args.tenant, "nat"),
-        project: args.project,
-        region: args.region,
-        router: router.name,
-        natIpAllocateOption: "AUTO_ONLY",
-        sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
-        logConfig: { enable: true, filter: "ERRORS_ONLY" },
-      },
-      { parent: this },
-    );
-    return [router, nat];
-  }
-
-  /** The range and the peering that give Cloud SQL a private IP on this network. */
-  private privateServiceConnection(name: string, args: GkeClusterArgs, network: gcp.compute.Network): pulumi.Resource {
-    const range = new gcp.compute.GlobalAddress(
-      `${name}-services-range`,
-      {
-        name: resourceName(args.tenant, "services-range"),
-        project: args.project,
-        network: network.id,
-        purpose: "VPC_PEERING",
-        addressType: "INTERNAL",
-        address: SUBNET_RANGES.googleServices.address,
-        prefixLength: SUBNET_RANGES.googleServices.prefixLength,
-      },
-      { parent: this },
-    );
-    return new gcp.servicenetworking.Connection(
-      `${name}-services-peering`,
-      {
-        network: network.id,
-        service: "servicenetworking.googleapis.com",
-        reservedPeeringRanges: [range.name],
-        // Google keeps Cloud SQL's producer side for days after an instance goes and refuses to delete
-        // the connection meanwhile: abandon it rather than fail the destroy here. The peering it leaves
-        // must then be removed before the network goes (the README gives the one gcloud command).
-        deletionPolicy: "ABANDON",
-        // A tenant re-created under the same network name meets the abandoned connection: update it.
-        updateOnCreationFail: true,
-      },
-      { parent: this },
-    );
   }
 }

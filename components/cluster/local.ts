@@ -1,6 +1,6 @@
 /**
- * A cluster hubfleet does not build: the current kube context (kind, minikube,
- * Docker Desktop) or a named one. No dedicated pools, so user pods go anywhere.
+ * A cluster hubfleet does not build (kind, minikube, Docker Desktop), by its named
+ * kube context. No dedicated pools, so user pods go anywhere.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,8 +8,8 @@ import { anywhereScheduling, type HubScheduling } from "./scheduling";
 import type { KubernetesTarget } from "./types";
 
 export interface LocalClusterArgs {
-  /** The kubeconfig context; the current one when unset. */
-  readonly context?: string;
+  /** The kubeconfig context to deploy to, named so that a stack never follows whatever context is current. */
+  readonly context: string;
   readonly storageClass?: string;
 }
 
@@ -17,7 +17,10 @@ export class LocalCluster extends pulumi.ComponentResource implements Kubernetes
   readonly provider: k8s.Provider;
   readonly scheduling: HubScheduling = anywhereScheduling();
   readonly cloud = "local" as const;
-  readonly readyResources: pulumi.Resource[] = [];
+  readonly systemReady: pulumi.Resource[] = [];
+  readonly userPools: pulumi.Resource[] = [];
+  /** kind's default CNI (kindnet) does not enforce NetworkPolicy; the chart's policies are then advisory. */
+  readonly networkPolicyEnforced = false;
   readonly storageClass?: string;
   readonly context: pulumi.Output<string>;
 
@@ -27,14 +30,14 @@ export class LocalCluster extends pulumi.ComponentResource implements Kubernetes
       `${name}-kubernetes`,
       {
         // Without a kubeconfig the provider reads ~/.kube/config (or $KUBECONFIG), like kubectl.
-        ...(args.context ? { context: args.context } : {}),
+        context: args.context,
         // Server-side apply keeps field ownership clean when the chart and hubfleet touch one object.
         enableServerSideApply: true,
       },
       { parent: this },
     );
     this.storageClass = args.storageClass;
-    this.context = pulumi.output(args.context ?? "(current context)");
+    this.context = pulumi.output(args.context);
     this.registerOutputs({ context: this.context });
   }
 }

@@ -18,14 +18,18 @@ export interface KubernetesTarget {
    * discovery), for keyless access to AWS. Absent where the cluster publishes none.
    */
   readonly serviceAccountIssuer?: pulumi.Output<string>;
-  /** Resources the hub must wait for, such as the user node pool. */
-  readonly readyResources: pulumi.Resource[];
+  /** What the namespace and the hub need before they can run: the cluster and its system pool. */
+  readonly systemReady: pulumi.Resource[];
+  /** User and GPU pools: they finish alongside the hub, which waits for them only to place placeholders. */
+  readonly userPools: pulumi.Resource[];
+  /** Whether the cluster enforces NetworkPolicy (GKE Dataplane V2, DOKS Cilium); kind's default CNI does not. */
+  readonly networkPolicyEnforced: boolean;
   /** The storage class for the hub's and the in-cluster services' volumes; the cluster default when unset. */
   readonly storageClass?: string;
 }
 
 /** Only the neutral face of a cluster component, without its cloud's own fields. */
 export function kubernetesTargetOf(cluster: KubernetesTarget): KubernetesTarget {
-  const { provider, scheduling, cloud, serviceAccountIssuer, readyResources, storageClass } = cluster;
-  return { provider, scheduling, cloud, serviceAccountIssuer, readyResources, storageClass };
+  const { provider, scheduling, cloud, serviceAccountIssuer, systemReady, userPools, networkPolicyEnforced, storageClass } = cluster;
+  return { provider, scheduling, cloud, serviceAccountIssuer, systemReady, userPools, networkPolicyEnforced, storageClass };
 }

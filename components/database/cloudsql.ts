@@ -7,17 +7,29 @@
  *
  * Where OpenHexa ran the Cloud SQL Auth Proxy with a downloaded service-account key,
  * hubfleet needs neither: pods reach the private IP directly, over TLS.
+ *
+ * Cloud SQL's API makes every user a member of `cloudsqlsuperuser` with CREATEROLE
+ * and CREATEDB, so the explore login could open the hub's database and grant itself
+ * the hub role. Given the cluster's Kubernetes provider, a Job in the tenant's admin
+ * namespace (admin-job.ts) runs the isolation SQL (isolation-sql.ts) as a dedicated
+ * admin user, `hubfleet_admin`, over the private IP.
  */
 import * as gcp from "@pulumi/gcp";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { databaseEgress, type EgressRule } from "../egress";
 import { resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
+import { DatabaseAdminJob } from "./admin-job";
+import { isolationSql } from "./isolation-sql";
+import { postgresUrl } from "./url";
 import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
 
 export interface CloudSqlPostgresArgs {
   readonly tenant: string;
-  readonly project: string;
-  readonly region: string;
+  readonly project: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
   /** The VPC network id (`projects/<p>/global/networks/<n>`) the private IP is taken on. */
   readonly network: pulumi.Input<string>;
   /** The private services access connection on that network; the instance waits for it. Absent when another stack made it. */
@@ -32,6 +44,26 @@ export interface CloudSqlPostgresArgs {
   /** Production: deletion protection in Pulumi and in Cloud SQL, and `protect`. Disposable: `pulumi destroy` removes it. */
   readonly protect: boolean;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * The cluster's Kubernetes provider, for the Job that isolates the logins from each
+   * other. Without it the logins stay as Cloud SQL's API made them (members of
+   * cloudsqlsuperuser): the estate must pass it.
+   */
+  readonly kubernetesProvider?: k8s.Provider;
+  /** Enable PostGIS in the explore database (as the admin; Cloud SQL allows it). */
+  readonly postgis?: boolean;
+}
+
+/** The user the isolation Job connects as: a member of cloudsqlsuperuser, like every API user. */
+export const CLOUDSQL_ADMIN_USER = "hubfleet_admin";
+
+/** The isolation SQL the admin Job runs as hubfleet_admin, connected to the postgres database. */
+export function cloudSqlIsolationSql(postgis = false): string {
+  return isolationSql({
+    logins: DATABASES.map((database) => ({ database, role: database })),
+    adminIsSuperuser: false,
+    postgisDatabases: postgis ? ["explore"] : [],
+  });
 }
 
 export const CLOUDSQL_PORT = 5432;
@@ -47,20 +79,18 @@ export const DATABASE_FLAGS: readonly { name: string; value: string }[] = [
 /** The databases, each with a login of the same name. */
 export const DATABASES = ["hub", "explore"] as const;
 
-export function cloudSqlProblems(args: CloudSqlPostgresArgs): string[] {
-  const problems: string[] = [];
-  if (!/^POSTGRES_[0-9]+$/.test(args.version)) problems.push(`version ${args.version} is not a PostgreSQL version such as POSTGRES_16`);
+export function cloudSqlProblems(args: CloudSqlPostgresArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!/^POSTGRES_[0-9]+$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL version such as POSTGRES_16` });
   // Enterprise Plus takes only db-perf-optimized tiers; hubfleet runs the Enterprise edition.
   if (!args.tier.startsWith("db-") || args.tier.startsWith("db-perf-optimized")) {
-    problems.push(`tier ${args.tier} is not a Cloud SQL Enterprise tier such as db-g1-small or db-custom-1-3840`);
+    problems.push({
+      arg: "tier",
+      message: `${args.tier} is not a Cloud SQL Enterprise tier; use a shared-core or custom tier such as db-g1-small or db-custom-1-3840`,
+    });
   }
-  if (args.diskSizeGb < 10) problems.push(`diskSizeGb ${args.diskSizeGb} is below Cloud SQL's minimum of 10`);
+  if (args.diskSizeGb < 10) problems.push({ arg: "diskSizeGb", message: `${args.diskSizeGb} is below Cloud SQL's minimum of 10` });
   return problems;
-}
-
-export function validateCloudSqlArgs(args: CloudSqlPostgresArgs, resource?: pulumi.Resource): void {
-  const problems = cloudSqlProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`Cloud SQL for ${args.tenant}: ${problems.join("; ")}`, resource);
 }
 
 /** The instance's settings: private, TLS only, backed up, logged, protected as the tenant asks. */
@@ -101,10 +131,11 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
   readonly readyResources: pulumi.Resource[];
   readonly instanceName: pulumi.Output<string>;
   readonly connectionName: pulumi.Output<string>;
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 
   constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:database:CloudSql", name, {}, opts);
-    validateCloudSqlArgs(args, this);
+    assertNoProblems(`Cloud SQL for ${args.tenant}`, cloudSqlProblems(args), this);
 
     // Cloud SQL keeps a deleted instance's name for a week: a suffix lets a disposable tenant come back sooner.
     const suffix = new random.RandomId(`${name}-suffix`, { byteLength: 2 }, { parent: this });
@@ -150,6 +181,9 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     };
     const hub = login("hub");
     const explore = login("explore");
+    const isolation = args.kubernetesProvider
+      ? this.isolationJob(name, args, args.kubernetesProvider, instance, [...hub.resources, ...explore.resources])
+      : [];
 
     this.host = instance.privateIpAddress;
     this.port = pulumi.output(CLOUDSQL_PORT);
@@ -157,7 +191,35 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     this.explore = explore.login;
     this.instanceName = instance.name;
     this.connectionName = instance.connectionName;
-    this.readyResources = [instance, ...hub.resources, ...explore.resources];
+    this.readyResources = [instance, ...hub.resources, ...explore.resources, ...isolation];
+    this.notebookEgress = this.host.apply((host) => [databaseEgress(host, CLOUDSQL_PORT)]);
     this.registerOutputs({ host: this.host, port: this.port, instanceName: this.instanceName, connectionName: this.connectionName });
+  }
+
+  /** The admin user, and the Job that runs the isolation SQL with its URL from the admin namespace. */
+  private isolationJob(
+    name: string,
+    args: CloudSqlPostgresArgs,
+    provider: k8s.Provider,
+    instance: gcp.sql.DatabaseInstance,
+    after: pulumi.Resource[],
+  ): pulumi.Resource[] {
+    const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+    const admin = new gcp.sql.User(
+      `${name}-admin-user`,
+      { project: args.project, instance: instance.name, name: CLOUDSQL_ADMIN_USER, password: password.result, deletionPolicy: "ABANDON" },
+      { parent: this },
+    );
+    const adminUrl = pulumi
+      .all([instance.privateIpAddress, password.result])
+      .apply(([host, secret]) =>
+        postgresUrl({ host, port: CLOUDSQL_PORT, database: "postgres", user: CLOUDSQL_ADMIN_USER, password: secret, sslMode: "require" }),
+      );
+    const job = new DatabaseAdminJob(
+      `${name}-isolation`,
+      { tenant: args.tenant, adminUrl: pulumi.secret(adminUrl), sql: cloudSqlIsolationSql(args.postgis), dependsOn: [admin, ...after] },
+      { parent: this, providers: [provider] },
+    );
+    return [admin, job.job];
   }
 }

@@ -6,19 +6,24 @@
  * TLS (`sslmode=require`): DigitalOcean's PostgreSQL accepts nothing else.
  *
  * Users made through DigitalOcean's API own nothing and, from PostgreSQL 15 on, may
- * not create tables in a database's public schema. A one-off Kubernetes Job in the
- * tenant namespace (the firewall lets only the cluster in) connects as the admin
- * and grants each user its own database and that database's public schema, and
- * revokes the default CONNECT from everyone else, so `explore` cannot open `hub`.
+ * not create tables in a database's public schema; `doadmin` owns the databases. A
+ * one-off Kubernetes Job (the firewall lets only the cluster in) runs the isolation
+ * SQL as `doadmin` (isolation-sql.ts): each user owns its database and its public
+ * schema, and no one else may connect, so `explore` cannot open `hub`. The Job and
+ * the admin URL live in the tenant's admin namespace (admin-job.ts), out of reach
+ * of the chart's ServiceAccounts.
  *
  * Protection: DigitalOcean has no deletion-protection switch on a database
  * cluster, so a production tenant's cluster is protected in Pulumi (`protect`);
  * a disposable tenant's goes with `pulumi destroy`.
  */
 import * as digitalocean from "@pulumi/digitalocean";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubernetesLabels, resourceName } from "../naming";
+import { databaseEgress, type EgressRule } from "../egress";
+import { resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
+import { DatabaseAdminJob } from "./admin-job";
+import { isolationSql } from "./isolation-sql";
 import type { DatabaseLogin, PostgresServer, SslMode } from "./types";
 
 export interface DigitalOceanPostgresArgs {
@@ -38,22 +43,15 @@ export interface DigitalOceanPostgresArgs {
   /** Production: `protect` in Pulumi. Disposable: `pulumi destroy` removes the cluster. */
   readonly protect: boolean;
   readonly tags: readonly string[];
-  /** The tenant namespace, where the one-off grants Job runs (the Kubernetes provider is inherited). */
-  readonly namespace: pulumi.Input<string>;
+  /** Unused since the grants Job moved to the admin namespace; kept until the estate stops passing it. */
+  readonly namespace?: pulumi.Input<string>;
+  /** Enable PostGIS in the explore database (as doadmin). */
+  readonly postgis?: boolean;
 }
 
 /** The databases, each with a login of the same name. */
 export const DATABASES = ["hub", "explore"] as const;
 export type DatabaseName = (typeof DATABASES)[number];
-
-/** The psql client the grants Job runs; a pinned tag of the official image. */
-export const PSQL_IMAGE = "docker.io/library/postgres:17.6";
-
-/** The Secret holding the admin's private URL, for the grants Job only. */
-export const ADMIN_SECRET_NAME = "hubfleet-database-admin";
-
-/** The image's postgres user: the Job runs as it, never as root. */
-const PSQL_UID = 999;
 
 /** DigitalOcean's maintenance window for the database (UTC), beside the cluster's. */
 export const MAINTENANCE_WINDOW = { day: "sunday", hour: "02:00" } as const;
@@ -63,39 +61,26 @@ export function firewallRules(kubernetesClusterId: pulumi.Input<string>): { type
   return [{ type: "k8s", value: kubernetesClusterId }];
 }
 
-function quoteIdent(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
-
-/**
- * What the grants Job has psql run as the admin, one `--command` each (psql runs
- * them in order and stops at the first error): each database is open only to its
- * own user, who may create in its public schema. Idempotent: a rerun changes nothing.
- */
-export function grantsCommands(databases: readonly DatabaseName[]): string[] {
-  return databases.flatMap((database) => {
-    const db = quoteIdent(database);
-    return [
-      `REVOKE ALL ON DATABASE ${db} FROM PUBLIC`,
-      `GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${db}`,
-      // Reuses the admin's host, user, password and sslmode for the database that holds the schema.
-      `\\connect ${database}`,
-      `GRANT USAGE, CREATE ON SCHEMA public TO ${db}`,
-    ];
+/** The isolation SQL the admin Job runs as doadmin, connected to defaultdb. */
+export function digitalOceanIsolationSql(postgis = false): string {
+  return isolationSql({
+    logins: DATABASES.map((database) => ({ database, role: database })),
+    adminIsSuperuser: false,
+    postgisDatabases: postgis ? ["explore"] : [],
   });
 }
 
-export function digitalOceanPostgresProblems(args: DigitalOceanPostgresArgs): string[] {
-  const problems: string[] = [];
-  if (!/^[0-9]{2}$/.test(args.version)) problems.push(`version ${args.version} is not a PostgreSQL major version such as 16`);
-  if (!/^(db|gd|so1_5|m)-/.test(args.size)) problems.push(`size ${args.size} is not a database size slug such as db-s-1vcpu-1gb`);
-  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3) problems.push(`nodeCount ${args.nodeCount} must be 1, 2 or 3`);
-  return problems;
-}
+/** DigitalOcean's database size families: basic and general purpose (db-), GPU-less dedicated (gd-), storage (so1_5-) and memory (m-) optimised. */
+export const DATABASE_SIZE_SLUG = /^(db|gd|so1_5|m)-[a-z0-9-]+$/;
 
-export function validateDigitalOceanPostgresArgs(args: DigitalOceanPostgresArgs, resource?: pulumi.Resource): void {
-  const problems = digitalOceanPostgresProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`DigitalOcean PostgreSQL for ${args.tenant}: ${problems.join("; ")}`, resource);
+export function digitalOceanPostgresProblems(args: DigitalOceanPostgresArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!/^[0-9]{2}$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL major version such as 16` });
+  if (!DATABASE_SIZE_SLUG.test(args.size)) {
+    problems.push({ arg: "size", message: `${args.size} is not a database size slug such as db-s-1vcpu-1gb, gd-2vcpu-8gb, so1_5-2vcpu-16gb or m-2vcpu-16gb` });
+  }
+  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3) problems.push({ arg: "nodeCount", message: `${args.nodeCount} must be 1, 2 or 3` });
+  return problems;
 }
 
 export class DigitalOceanPostgres extends pulumi.ComponentResource implements PostgresServer {
@@ -107,10 +92,11 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
   readonly readyResources: pulumi.Resource[];
   readonly clusterId: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 
   constructor(name: string, args: DigitalOceanPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:database:DigitalOcean", name, {}, opts);
-    validateDigitalOceanPostgresArgs(args, this);
+    assertNoProblems(`DigitalOcean PostgreSQL for ${args.tenant}`, digitalOceanPostgresProblems(args), this);
 
     const cluster = new digitalocean.DatabaseCluster(
       `${name}-cluster`,
@@ -150,7 +136,17 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
     };
     const hub = login("hub");
     const explore = login("explore");
-    const grants = this.grantsJob(name, args, cluster, [firewall, ...hub.resources, ...explore.resources]);
+    // doadmin's private URL (sslmode=require), kept in the admin namespace only.
+    const grants = new DatabaseAdminJob(
+      `${name}-isolation`,
+      {
+        tenant: args.tenant,
+        adminUrl: cluster.privateUri,
+        sql: digitalOceanIsolationSql(args.postgis),
+        dependsOn: [firewall, ...hub.resources, ...explore.resources],
+      },
+      { parent: this },
+    ).job;
 
     this.host = cluster.privateHost;
     this.port = cluster.port;
@@ -159,50 +155,7 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
     this.clusterId = cluster.id;
     this.clusterName = cluster.name;
     this.readyResources = [cluster, firewall, ...hub.resources, ...explore.resources, grants];
+    this.notebookEgress = pulumi.all([this.host, this.port]).apply(([host, port]) => [databaseEgress(host, port)]);
     this.registerOutputs({ host: this.host, port: this.port, clusterId: this.clusterId, clusterName: this.clusterName });
-  }
-
-  /** The admin's private URL in a Secret, and the Job that runs grantsScript with it. */
-  private grantsJob(name: string, args: DigitalOceanPostgresArgs, cluster: digitalocean.DatabaseCluster, after: pulumi.Resource[]): k8s.batch.v1.Job {
-    const labels = kubernetesLabels(args.tenant, "database-grants");
-    const adminSecret = new k8s.core.v1.Secret(
-      `${name}-admin-url`,
-      {
-        metadata: { name: ADMIN_SECRET_NAME, namespace: args.namespace, labels },
-        type: "Opaque",
-        stringData: { url: pulumi.secret(cluster.privateUri) },
-      },
-      { parent: this },
-    );
-    const commands = grantsCommands(DATABASES).flatMap((command) => ["--command", command]);
-    return new k8s.batch.v1.Job(
-      `${name}-grants`,
-      {
-        metadata: { namespace: args.namespace, labels },
-        spec: {
-          backoffLimit: 6,
-          template: {
-            metadata: { labels },
-            spec: {
-              restartPolicy: "OnFailure",
-              automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: PSQL_UID, runAsGroup: PSQL_UID, seccompProfile: { type: "RuntimeDefault" } },
-              containers: [
-                {
-                  name: "psql",
-                  image: PSQL_IMAGE,
-                  command: ["psql", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", "$(ADMIN_URL)", ...commands],
-                  env: [{ name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key: "url" } } }],
-                  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                },
-              ],
-            },
-          },
-        },
-      },
-      // Jobs are immutable: changed commands make a new Job (auto-named) before the old one goes.
-      { parent: this, dependsOn: after },
-    );
   }
 }

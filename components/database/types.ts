@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { EgressRule } from "../egress";
 
 /** One database with its own login. The password is a Pulumi secret. */
 export interface DatabaseLogin {
@@ -22,4 +23,6 @@ export interface PostgresServer {
   readonly explore: DatabaseLogin;
   /** Resources that must exist before a client connects (users, databases, firewalls). */
   readonly readyResources: pulumi.Resource[];
+  /** NetworkPolicy egress notebook pods need to reach this server, beyond the chart's defaults. */
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 }

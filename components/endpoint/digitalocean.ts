@@ -36,6 +36,7 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
 import type { HubEndpoint } from "./types";
 
 export interface DigitalOceanEndpointArgs {
@@ -48,6 +49,8 @@ export interface DigitalOceanEndpointArgs {
   readonly hostname?: string;
   /** The DigitalOcean domain holding `hostname`, such as pipalhub.org; without it no record is made. */
   readonly domain?: string;
+  /** With a hostname: the proxy serves https with a letsencrypt certificate, and this is its contact. */
+  readonly letsencryptEmail?: string;
 }
 
 /** The CCM's annotations, in its own spelling. */
@@ -80,22 +83,19 @@ export function proxyServiceAnnotations(loadBalancerId: string): Record<string, 
   };
 }
 
-export function digitalOceanEndpointProblems(args: DigitalOceanEndpointArgs): string[] {
-  const problems: string[] = [];
-  if (args.domain && !args.hostname) problems.push(`domain ${args.domain} is set without a hostname: name the record to create`);
+export function digitalOceanEndpointProblems(args: DigitalOceanEndpointArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (args.domain && !args.hostname) problems.push({ arg: "hostname", message: "is required with a DigitalOcean domain: it is the record to create" });
   if (args.domain && args.hostname && !(args.hostname === args.domain || args.hostname.endsWith(`.${args.domain}`))) {
-    problems.push(`hostname ${args.hostname} is not inside the domain ${args.domain}`);
+    problems.push({ arg: "hostname", message: `${args.hostname} is not inside the domain ${args.domain}` });
   }
   return problems;
 }
 
-export function validateDigitalOceanEndpointArgs(args: DigitalOceanEndpointArgs, resource?: pulumi.Resource): void {
-  const problems = digitalOceanEndpointProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`endpoint of ${args.tenant}: ${problems.join("; ")}`, resource);
-}
-
 export class DigitalOceanEndpoint extends pulumi.ComponentResource implements HubEndpoint {
   readonly hostname?: string;
+  readonly letsencryptEmail?: string;
+  readonly proxyServiceType = "LoadBalancer" as const;
   readonly proxyServiceAnnotations: pulumi.Output<Record<string, string>>;
   readonly readyResources: pulumi.Resource[];
   /** The load balancer's public address (the A record's value). */
@@ -103,7 +103,7 @@ export class DigitalOceanEndpoint extends pulumi.ComponentResource implements Hu
 
   constructor(name: string, args: DigitalOceanEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:endpoint:DigitalOcean", name, {}, opts);
-    validateDigitalOceanEndpointArgs(args, this);
+    assertNoProblems(`endpoint of ${args.tenant}`, digitalOceanEndpointProblems(args), this);
 
     const loadBalancer = new digitalocean.LoadBalancer(
       `${name}-load-balancer`,
@@ -141,6 +141,7 @@ export class DigitalOceanEndpoint extends pulumi.ComponentResource implements Hu
     }
 
     this.hostname = hostname;
+    this.letsencryptEmail = hostname ? args.letsencryptEmail : undefined;
     this.address = loadBalancer.ip;
     this.proxyServiceAnnotations = loadBalancer.id.apply(proxyServiceAnnotations);
     this.readyResources = [loadBalancer, ...records];

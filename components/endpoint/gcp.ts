@@ -10,17 +10,20 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { resourceName } from "../naming";
+import { assertNoProblems, type ArgProblem } from "../problems";
 import type { HubEndpoint } from "./types";
 
 export interface GcpEndpointArgs {
   readonly tenant: string;
-  readonly project: string;
+  readonly project: pulumi.Input<string>;
   /** The cluster's region: the address must be in it. */
-  readonly region: string;
+  readonly region: pulumi.Input<string>;
   /** The hub's public name, such as hub.example.org. */
   readonly hostname?: string;
   /** The Cloud DNS managed zone (its name) holding `hostname`; without it no record is made. */
   readonly managedZone?: string;
+  /** With a hostname: the proxy serves https with a letsencrypt certificate, and this is its contact. */
+  readonly letsencryptEmail?: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -34,25 +37,22 @@ export function dnsName(hostname: string): string {
   return hostname.endsWith(".") ? hostname : `${hostname}.`;
 }
 
-export function gcpEndpointProblems(args: GcpEndpointArgs): string[] {
-  const problems: string[] = [];
-  if (args.managedZone && !args.hostname) problems.push(`managed zone ${args.managedZone} is set without a hostname: name the record to create`);
+export function gcpEndpointProblems(args: GcpEndpointArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (args.managedZone && !args.hostname) problems.push({ arg: "hostname", message: "is required with a Cloud DNS zone: it is the record to create" });
   return problems;
-}
-
-export function validateGcpEndpointArgs(args: GcpEndpointArgs, resource?: pulumi.Resource): void {
-  const problems = gcpEndpointProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(`endpoint of ${args.tenant}: ${problems.join("; ")}`, resource);
 }
 
 export class GcpEndpoint extends pulumi.ComponentResource implements HubEndpoint {
   readonly hostname?: string;
+  readonly letsencryptEmail?: string;
+  readonly proxyServiceType = "LoadBalancer" as const;
   readonly loadBalancerIp: pulumi.Output<string>;
   readonly readyResources: pulumi.Resource[];
 
   constructor(name: string, args: GcpEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:endpoint:Gcp", name, {}, opts);
-    validateGcpEndpointArgs(args, this);
+    assertNoProblems(`endpoint of ${args.tenant}`, gcpEndpointProblems(args), this);
 
     const address = new gcp.compute.Address(
       `${name}-address`,
@@ -80,6 +80,7 @@ export class GcpEndpoint extends pulumi.ComponentResource implements HubEndpoint
     }
 
     this.hostname = args.hostname;
+    this.letsencryptEmail = args.hostname ? args.letsencryptEmail : undefined;
     this.loadBalancerIp = address.address;
     this.readyResources = [address, ...records];
     this.registerOutputs({ loadBalancerIp: this.loadBalancerIp, hostname: this.hostname });

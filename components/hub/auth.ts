@@ -4,7 +4,7 @@
  * they reach the hub as environment variables from the tenant's auth Secret, and
  * a few lines of hub config read them.
  */
-import type { AuthSettings } from "../../stacks/config/schema";
+import type { AuthSpec } from "./spec";
 
 /** Keys of the auth Secret and the hub environment variables that carry them. */
 export const AUTH_SECRET_KEYS = {
@@ -25,7 +25,7 @@ const AUTHENTICATOR_CLASSES = {
 } as const;
 
 export interface AuthValuesInput {
-  readonly auth: Exclude<AuthSettings, { kind: "workshop" }>;
+  readonly auth: Exclude<AuthSpec, { kind: "workshop" }>;
   /** The hub's public name; the OAuth callback is derived from it. */
   readonly hostname?: string;
   /** The Kubernetes Secret holding the keys in AUTH_SECRET_KEYS. */
@@ -33,7 +33,7 @@ export interface AuthValuesInput {
 }
 
 /** Whether an auth kind has a secret the auth Secret must hold, by key. */
-export function authSecretKeys(auth: AuthSettings): string[] {
+export function authSecretKeys(auth: AuthSpec): string[] {
   if (auth.kind === "dummy") return auth.password ? [AUTH_SECRET_KEYS.dummyPassword] : [];
   if (auth.kind === "workshop") return [];
   return [AUTH_SECRET_KEYS.clientSecret];

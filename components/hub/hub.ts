@@ -5,16 +5,18 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { HubSettings } from "../../stacks/config/schema";
 import type { HubScheduling } from "../cluster/scheduling";
 import type { PostgresServer } from "../database/types";
 import { postgresUrl } from "../database/url";
 import type { HubEndpoint } from "../endpoint/types";
 import { kubernetesLabels } from "../naming";
+import type { ClusterNetworkFacts } from "../pod-security";
 import type { ObjectStorage } from "../storage/types";
 import { AUTH_SECRET_KEYS, authSecretKeys } from "./auth";
 import { notebookEnvData, type NotebookEnvInput, type NotebookStorageEnv } from "./notebook-env";
+import type { HubSpec } from "./spec";
 import { buildHubValues, CHART, type EgressRule } from "./values";
+import { WorkshopUsers } from "./workshop";
 
 /** Fixed names, so that the values stay readable and stable. */
 export const HUB_SECRET_NAMES = {
@@ -27,18 +29,17 @@ export interface HubArgs {
   readonly tenant: string;
   readonly namespace: pulumi.Input<string>;
   readonly releaseName: string;
-  readonly settings: HubSettings;
+  readonly spec: HubSpec;
   readonly scheduling: HubScheduling;
   readonly storageClass?: string;
-  readonly endpoint: HubEndpoint & { readonly letsencryptEmail?: string; readonly clusterIpOnly?: boolean };
+  /** How users reach the hub: address, name, and whether the proxy is a load balancer. */
+  readonly endpoint: HubEndpoint;
   readonly database: PostgresServer;
   readonly storage?: ObjectStorage;
-  /** Egress notebook pods need to reach the database and the object store. */
-  readonly notebookEgress: pulumi.Input<EgressRule[]>;
-  /** Extra chart values merged last (the workshop login). */
-  readonly extraValues?: pulumi.Input<Record<string, unknown>>;
-  /** What must exist before the release: node pools, the address and DNS records, users and buckets. */
+  /** What must exist before the release: the system pool, the address and DNS records, users and buckets. */
   readonly dependsOn: pulumi.Resource[];
+  /** Whether the cluster enforces NetworkPolicy and has a cloud metadata server; unset keeps the chart's iptables block. */
+  readonly network?: ClusterNetworkFacts;
 }
 
 /** Helm's limits on a release name; a namespace must be given. Throws ResourceError. */
@@ -83,7 +84,7 @@ export class Hub extends pulumi.ComponentResource {
 
     const authSecret = new k8s.core.v1.Secret(
       `${name}-auth`,
-      { metadata: secretMeta(HUB_SECRET_NAMES.auth), type: "Opaque", stringData: authSecretData(args.settings) },
+      { metadata: secretMeta(HUB_SECRET_NAMES.auth), type: "Opaque", stringData: authSecretData(args.spec) },
       { parent: this },
     );
 
@@ -98,19 +99,30 @@ export class Hub extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The workshop login: only password hashes reach the cluster, in a Secret the hub mounts.
+    const auth = args.spec.auth;
+    const workshopUsers =
+      auth.kind === "workshop"
+        ? new WorkshopUsers(`${name}-workshop`, { namespace: args.namespace, participants: auth.participants }, { parent: this })
+        : undefined;
+    const workshopSecretName: pulumi.Output<string | undefined> = workshopUsers?.secretName ?? pulumi.output(undefined);
+    const notebookEgress = pulumi
+      .all([args.database.notebookEgress, args.storage?.notebookEgress ?? []])
+      .apply(([databaseRules, storageRules]) => [...databaseRules, ...storageRules] as EgressRule[]);
+
     const credential = args.storage?.credential;
     this.values = pulumi
       .all([
         args.endpoint.loadBalancerIp,
         args.endpoint.proxyServiceAnnotations,
-        args.notebookEgress,
-        args.extraValues,
+        notebookEgress,
+        workshopSecretName,
         // Only the names of the notebook variables reach the values, never their contents.
         pulumi.unsecret(envInput.apply((input) => Object.keys(notebookEnvData(input)))),
       ])
-      .apply(([loadBalancerIp, serviceAnnotations, notebookEgress, extraValues, envNames]) =>
+      .apply(([loadBalancerIp, serviceAnnotations, egress, workshopSecret, envNames]) =>
         buildHubValues({
-          hub: args.settings,
+          hub: args.spec,
           scheduling: args.scheduling,
           storageClass: args.storageClass,
           endpoint: {
@@ -118,7 +130,7 @@ export class Hub extends pulumi.ComponentResource {
             letsencryptEmail: args.endpoint.letsencryptEmail,
             loadBalancerIp,
             serviceAnnotations,
-            clusterIpOnly: args.endpoint.clusterIpOnly,
+            serviceType: args.endpoint.proxyServiceType,
           },
           hubDatabaseUrl: { secretName: HUB_SECRET_NAMES.hubDatabase, key: "url" },
           authSecretName: HUB_SECRET_NAMES.auth,
@@ -127,8 +139,9 @@ export class Hub extends pulumi.ComponentResource {
             credential?.kind === "webIdentity"
               ? { serviceAccountName: credential.serviceAccountName, audience: credential.audience }
               : undefined,
-          notebookEgress,
-          extra: extraValues,
+          notebookEgress: egress,
+          workshop: workshopSecret ? { secretName: workshopSecret } : undefined,
+          network: args.network,
         }),
       );
 
@@ -148,25 +161,36 @@ export class Hub extends pulumi.ComponentResource {
         cleanupOnFail: true,
         maxHistory: 10,
       },
-      { parent: this, dependsOn: [hubDbSecret, authSecret, notebookEnvSecret, ...args.dependsOn] },
+      {
+        parent: this,
+        dependsOn: [hubDbSecret, authSecret, notebookEnvSecret, ...(workshopUsers ? [workshopUsers] : []), ...args.dependsOn],
+      },
     );
 
     this.releaseName = release.name;
     this.namespace = pulumi.output(args.namespace);
-    this.url = pulumi.output(args.endpoint.hostname ? `https://${args.endpoint.hostname}/` : "http://localhost:8080/ (kubectl port-forward)");
+    this.url = hubUrl(args.endpoint);
     this.registerOutputs({ releaseName: this.releaseName, namespace: this.namespace, url: this.url });
   }
 }
 
 /** The auth Secret's data: only the keys the auth kind needs, each a secret. */
-function authSecretData(settings: HubSettings): Record<string, pulumi.Output<string>> {
-  const auth = settings.auth;
+function authSecretData(spec: HubSpec): Record<string, pulumi.Output<string>> {
+  const auth = spec.auth;
   const data: Record<string, pulumi.Output<string>> = {};
   for (const key of authSecretKeys(auth)) {
     if (key === AUTH_SECRET_KEYS.clientSecret && "clientSecret" in auth) data[key] = auth.clientSecret.value;
     if (key === AUTH_SECRET_KEYS.dummyPassword && auth.kind === "dummy" && auth.password) data[key] = auth.password.value;
   }
   return data;
+}
+
+/** The address a user really opens: the https name, else the load balancer's address, else a port-forward. */
+export function hubUrl(endpoint: HubEndpoint): pulumi.Output<string> {
+  if (endpoint.letsencryptEmail && endpoint.hostname) return pulumi.output(`https://${endpoint.hostname}/`);
+  if (endpoint.proxyServiceType === "ClusterIP") return pulumi.output("http://localhost:8080/ (kubectl port-forward svc/proxy-public 8080:80)");
+  if (endpoint.hostname) return pulumi.output(`http://${endpoint.hostname}/`);
+  return endpoint.loadBalancerIp ? endpoint.loadBalancerIp.apply((ip) => `http://${ip}/`) : pulumi.output("http://<proxy-public load balancer address>/");
 }
 
 /** Resolves the database's explore login and the storage's face into plain notebook-env input. */

@@ -3,10 +3,14 @@
  * inputs: the tenant's hub settings and what the other components produced.
  * No secret is ever a value here: secrets are referenced by Secret name and key.
  */
-import type { HubSettings, ProfileSettings } from "../../stacks/config/schema";
+import type { HubSpec, ProfileSpec } from "./spec";
 import type { HubScheduling, PodPlacement, Toleration } from "../cluster/scheduling";
 import { authValues } from "./auth";
+import type { EgressRule } from "../egress";
+import type { ClusterNetworkFacts } from "../pod-security";
 import { notebookEnvReferences } from "./notebook-env";
+import { notebookSecurityValues } from "./pod-security-values";
+import { WORKSHOP_SECRET_NAME, workshopHubValues } from "./workshop";
 
 export const CHART = {
   name: "jupyterhub",
@@ -20,11 +24,10 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
-/** A NetworkPolicy egress rule in Kubernetes' own shape. */
-export type EgressRule = Record<string, unknown>;
+export type { EgressRule } from "../egress";
 
 export interface HubValuesInput {
-  readonly hub: HubSettings;
+  readonly hub: HubSpec;
   readonly scheduling: HubScheduling;
   /** The storage class for home volumes; the cluster's default when unset. */
   readonly storageClass?: string;
@@ -33,8 +36,8 @@ export interface HubValuesInput {
     readonly letsencryptEmail?: string;
     readonly loadBalancerIp?: string;
     readonly serviceAnnotations?: Readonly<Record<string, string>>;
-    /** No cloud load balancer (kind, minikube): a ClusterIP service reached by port-forward. */
-    readonly clusterIpOnly?: boolean;
+    /** LoadBalancer on a cloud; ClusterIP where there is none (kind, minikube), reached by port-forward. */
+    readonly serviceType: "LoadBalancer" | "ClusterIP";
   };
   /** The full hub database URL, password included, in a Secret. */
   readonly hubDatabaseUrl: SecretKeyRef;
@@ -46,8 +49,10 @@ export interface HubValuesInput {
   readonly webIdentity?: { readonly serviceAccountName: string; readonly audience: string };
   /** Egress notebook pods need beyond the chart's defaults (private database, in-cluster stores). */
   readonly notebookEgress: readonly EgressRule[];
-  /** Extra values merged last (the workshop login's fragment). */
-  readonly extra?: Readonly<Record<string, unknown>>;
+  /** The workshop login: the Secret of participants' hashes the hub mounts. */
+  readonly workshop?: { readonly secretName: string };
+  /** Whether the cluster enforces NetworkPolicy and has a metadata server (see pod-security.ts); unset keeps the chart's iptables block. */
+  readonly network?: ClusterNetworkFacts;
 }
 
 export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
@@ -71,7 +76,7 @@ function imageRef(image: { name: string; tag: string }): string {
 }
 
 /** A `singleuser.profileList` entry: KubeSpawner overrides in its own names. */
-export function profileValue(profile: ProfileSettings, scheduling: HubScheduling): Record<string, unknown> {
+export function profileValue(profile: ProfileSpec, scheduling: HubScheduling): Record<string, unknown> {
   const override: Record<string, unknown> = {};
   if (profile.image) override.image = imageRef(profile.image);
   if (profile.cpu) Object.assign(override, { cpu_guarantee: profile.cpu.guarantee, cpu_limit: profile.cpu.limit });
@@ -93,7 +98,7 @@ export function profileValue(profile: ProfileSettings, scheduling: HubScheduling
 
 /** The https block: letsencrypt whenever the tenant has a host name, plain http otherwise. */
 export function proxyValues(endpoint: HubValuesInput["endpoint"]): Record<string, unknown> {
-  const service: Record<string, unknown> = { type: endpoint.clusterIpOnly ? "ClusterIP" : "LoadBalancer" };
+  const service: Record<string, unknown> = { type: endpoint.serviceType };
   if (endpoint.loadBalancerIp) service.loadBalancerIP = endpoint.loadBalancerIp;
   if (endpoint.serviceAnnotations && Object.keys(endpoint.serviceAnnotations).length > 0) {
     service.annotations = { ...endpoint.serviceAnnotations };
@@ -134,6 +139,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const { hub, scheduling } = input;
   const { singleuser, culling } = hub;
+  const security = notebookSecurityValues(input.network);
+  const notebookEgress = [...input.notebookEgress, ...security.egress];
 
   const storageVolumes = input.webIdentity
     ? {
@@ -153,7 +160,8 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
 
   const base: Record<string, unknown> = {
     hub: {
-      db: { type: "postgres" },
+      // The database is outside the chart: let the hub migrate its schema when the chart's JupyterHub changes.
+      db: { type: "postgres", upgrade: true },
       extraEnv: {
         [HUB_DB_URL_ENV]: { valueFrom: { secretKeyRef: { name: input.hubDatabaseUrl.secretName, key: input.hubDatabaseUrl.key } } },
       },
@@ -168,6 +176,9 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
       cpu: { guarantee: singleuser.cpu.guarantee, limit: singleuser.cpu.limit },
       memory: { guarantee: singleuser.memory.guarantee, limit: singleuser.memory.limit },
       defaultUrl: singleuser.defaultUrl,
+      // No privileged iptables init container: the chart's NetworkPolicy already denies the
+      // metadata address (egressAllowRules.cloudMetadataServer), so namespaces can enforce Baseline.
+      cloudMetadata: { blockWithIptables: false },
       storage: {
         type: "dynamic",
         capacity: singleuser.storage,
@@ -185,7 +196,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
         ? { profileList: singleuser.profiles.map((p) => profileValue(p, scheduling)) }
         : {}),
       ...(singleuser.autosaveSeconds !== undefined ? { extraFiles: autosaveFiles(singleuser.autosaveSeconds) } : {}),
-      ...(input.notebookEgress.length > 0 ? { networkPolicy: { egress: [...input.notebookEgress] } } : {}),
+      ...(notebookEgress.length > 0 ? { networkPolicy: { egress: notebookEgress } } : {}),
     },
     scheduling: {
       userScheduler: { enabled: hub.scheduling.userScheduler },
@@ -203,6 +214,10 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
     },
   };
 
-  const auth = hub.auth.kind === "workshop" ? { hub: {} } : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
-  return mergeValues(mergeValues(base, auth), { ...(input.extra ?? {}) });
+  const auth =
+    hub.auth.kind === "workshop"
+      ? workshopHubValues({ secretName: input.workshop?.secretName ?? WORKSHOP_SECRET_NAME, admins: hub.auth.admins })
+      : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
+  const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
+  return mergeValues(secured, auth);
 }

@@ -17,7 +17,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ConfigSecret } from "../../stacks/config/secret";
+import type { SecretInput } from "../secret";
 
 /** scrypt's cost: 32 MiB and some 50–100 ms per check; N, r and p travel in each record. */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
@@ -61,7 +61,7 @@ export interface WorkshopUsersArgs {
   /** The tenant namespace, where the hub runs (the Kubernetes provider is inherited). */
   readonly namespace: pulumi.Input<string>;
   /** username → password, each a secure config value. */
-  readonly participants: Record<string, ConfigSecret>;
+  readonly participants: Readonly<Record<string, SecretInput>>;
 }
 
 /** The salt secret and the Secret of hashes the hub mounts. */

@@ -4,8 +4,9 @@
  * same least-privilege document an AWS tenant gets. Notebook pods use the
  * tenant user, never the root credentials.
  *
- * Trade-off (stated in the README): plain http inside the cluster, one replica.
+ * Trade-off (stated in docs/security.md): plain http inside the cluster, one replica.
  */
+import { podEgress, type EgressRule } from "../egress";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -59,6 +60,7 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
   readonly buckets: ObjectStorage["buckets"];
   readonly credential: AccessKeyCredential;
   readonly readyResources: pulumi.Resource[];
+  readonly notebookEgress: pulumi.Output<EgressRule[]>;
 
   constructor(name: string, args: MinioStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:storage:Minio", name, {}, opts);
@@ -179,6 +181,7 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
     };
     this.credential = { kind: "accessKey", accessKeyId: pulumi.secret(tenantAccessKey.result), secretAccessKey: tenantSecretKey.result };
     this.readyResources = [setupJob];
+    this.notebookEgress = pulumi.output(MINIO_PORT).apply((port): EgressRule[] => [podEgress(labels, port)]);
     this.registerOutputs({ endpoint: this.endpoint, buckets: this.buckets });
   }
 }

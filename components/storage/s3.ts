@@ -12,7 +12,9 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels } from "../naming";
-import { STS_AUDIENCE, tenantBucketAccessPolicy, tlsOnlyBucketPolicy, webIdentityTrustPolicy } from "./iam-policy";
+import { assertNoProblems, type ArgProblem } from "../problems";
+import { STS_AUDIENCE, tenantBucketAccessPolicy, webIdentityTrustPolicy } from "./iam-policy";
+import { createHardenedBucket } from "./s3-bucket";
 import { s3BucketName, s3BucketNameProblems, type BucketRole } from "./s3-names";
 import type { AccessKeyCredential, ObjectStorage, WebIdentityCredential } from "./types";
 
@@ -24,9 +26,6 @@ export const S3_STACK_OUTPUTS = {
 
 /** The Kubernetes service account notebook pods run as in web-identity mode. */
 export const NOTEBOOK_SERVICE_ACCOUNT = "notebook";
-
-/** Days after which S3 aborts an upload left incomplete, freeing the parts it stores (and bills). */
-export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 /** Made here, or read from the stack that made it. */
 export type SharedPiece = { readonly create: true } | { readonly stack: string };
@@ -58,52 +57,16 @@ export interface S3StorageArgs {
   readonly credentials: S3CredentialArgs;
 }
 
-/** The settings of one bucket; what every bucket has in common is not a setting. */
-export interface HardenedBucketSettings {
-  readonly bucketName: string;
-  /** Keep replaced and deleted versions (lake and notebooks: users' work). */
-  readonly versioned: boolean;
-  readonly noncurrentVersionDays: number;
-  readonly protection: "production" | "disposable";
-}
-
 /** Bad args, before any resource: bucket names S3 would refuse, a retention S3 would refuse. */
-export function validateS3StorageArgs(args: S3StorageArgs, component: pulumi.Resource): void {
+export function s3StorageProblems(args: Pick<S3StorageArgs, "tenant" | "bucketPrefix" | "publicBucket" | "noncurrentVersionDays">): ArgProblem[] {
   const roles: BucketRole[] = "create" in args.publicBucket ? ["public", "lake", "notebooks"] : ["lake", "notebooks"];
-  const problems = roles.flatMap((role) => s3BucketNameProblems(s3BucketName(args.bucketPrefix, args.tenant, role)));
+  const names = [...new Set(roles.flatMap((role) => s3BucketNameProblems(s3BucketName(args.bucketPrefix, args.tenant, role))))];
+  const problems: ArgProblem[] = names.map((message) => ({ arg: "bucketPrefix", message: `gives an invalid bucket name: ${message}` }));
   if (!Number.isInteger(args.noncurrentVersionDays) || args.noncurrentVersionDays < 1) {
-    problems.push(`noncurrentVersionDays is ${args.noncurrentVersionDays}; it must be a whole number of days, at least 1`);
+    problems.push({ arg: "noncurrentVersionDays", message: `${args.noncurrentVersionDays} must be a whole number of days, at least 1` });
   }
-  if ("stack" in args.publicBucket && args.publicBucket.stack.trim() === "") problems.push("publicBucket.stack is empty");
-  if (problems.length > 0) throw new pulumi.ResourceError(`S3 storage for ${args.tenant}: ${problems.join("; ")}`, component);
-}
-
-/** The lifecycle rules of a bucket: abort stale multipart uploads; expire old versions of a versioned bucket. */
-export function bucketLifecycleRules(settings: Pick<HardenedBucketSettings, "versioned" | "noncurrentVersionDays">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
-  return [
-    {
-      id: "abort-incomplete-multipart-uploads",
-      status: "Enabled",
-      // An empty filter: the rule covers every object of the bucket.
-      filter: {},
-      abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
-    },
-    ...(settings.versioned
-      ? [
-          {
-            id: "expire-noncurrent-versions",
-            status: "Enabled",
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionDays },
-          },
-        ]
-      : []),
-  ];
-}
-
-/** The bucket's own options: a production bucket is protected; only a disposable one is emptied on destroy. */
-export function bucketProtection(protection: "production" | "disposable"): { forceDestroy: boolean; protect: boolean } {
-  return protection === "production" ? { forceDestroy: false, protect: true } : { forceDestroy: true, protect: false };
+  if ("stack" in args.publicBucket && args.publicBucket.stack.trim() === "") problems.push({ arg: "publicBucket.stack", message: "is empty" });
+  return problems;
 }
 
 export class S3Storage extends pulumi.ComponentResource implements ObjectStorage {
@@ -116,19 +79,19 @@ export class S3Storage extends pulumi.ComponentResource implements ObjectStorage
 
   constructor(name: string, args: S3StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:storage:S3", name, {}, opts);
-    validateS3StorageArgs(args, this);
+    assertNoProblems(`S3 storage for ${args.tenant}`, s3StorageProblems(args), this);
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     const stackReferences = new Map<string, pulumi.StackReference>();
     const fromStack = (stack: string, output: string): pulumi.Output<string> => {
       let reference = stackReferences.get(stack);
       if (!reference) {
-        reference = new pulumi.StackReference(stack, { name: stack }, { parent: this });
+        reference = new pulumi.StackReference(`${name}-${stack.split("/").pop() ?? stack}`, { name: stack }, { parent: this });
         stackReferences.set(stack, reference);
       }
       return reference.requireOutput(output).apply(String);
     };
     const bucket = (role: BucketRole, versioned: boolean) =>
-      this.hardenedBucket(`${name}-${role}`, {
+      createHardenedBucket(this, `${name}-${role}`, {
         bucketName: s3BucketName(args.bucketPrefix, args.tenant, role),
         versioned,
         noncurrentVersionDays: args.noncurrentVersionDays,
@@ -206,43 +169,5 @@ export class S3Storage extends pulumi.ComponentResource implements ObjectStorage
     this.readyResources = ready;
     this.outputs = outputs;
     this.registerOutputs({ region: this.region, buckets: this.buckets, ...outputs });
-  }
-
-  /**
-   * One bucket and the settings every bucket has: no public access, ACLs off,
-   * encrypted by default, TLS only, lifecycle; versioning where asked.
-   */
-  private hardenedBucket(name: string, settings: HardenedBucketSettings): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
-    const { forceDestroy, protect } = bucketProtection(settings.protection);
-    const bucket = new aws.s3.Bucket(name, { bucket: settings.bucketName, forceDestroy }, { parent: this, protect });
-    const child = { parent: this };
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access-block`,
-      { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    // SSE-S3 (AES256): no KMS key to pay for or to grant notebook identities; uploads with customer keys refused.
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }] },
-      child,
-    );
-    const versioning = settings.versioned
-      ? new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child)
-      : undefined;
-    // After versioning: a noncurrent-version rule on a bucket not yet versioned would not apply.
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      { bucket: bucket.bucket, rules: bucketLifecycleRules(settings) },
-      { ...child, dependsOn: versioning ? [versioning] : [] },
-    );
-    // After the public-access block, so that the two bucket-policy writes never race.
-    const policy = new aws.s3.BucketPolicy(
-      `${name}-tls-only`,
-      { bucket: bucket.bucket, policy: bucket.bucket.apply((bucketName) => JSON.stringify(tlsOnlyBucketPolicy(bucketName))) },
-      { ...child, dependsOn: [publicAccessBlock] },
-    );
-    return { bucket, policy };
   }
 }

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { EgressRule } from "../egress";
 
 /** An access key pair; the secret half is a Pulumi secret and reaches pods only through a Kubernetes Secret. */
 export interface AccessKeyCredential {
@@ -34,6 +35,8 @@ export interface ObjectStorage {
   readonly credential: AccessKeyCredential | WebIdentityCredential;
   /** Resources that must exist before a pod uses the buckets. */
   readonly readyResources: pulumi.Resource[];
+  /** NetworkPolicy egress notebook pods need to reach the store (an in-cluster one); none for a cloud service. */
+  readonly notebookEgress?: pulumi.Output<EgressRule[]>;
   /** Stack outputs the storage contributes, which other tenant stacks may read (S3: `publicBucketName`, `oidcProviderArn`). */
   readonly outputs?: Record<string, pulumi.Input<unknown>>;
 }

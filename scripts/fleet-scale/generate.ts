@@ -1,8 +1,7 @@
 /**
  * A generated fleet for scale runs: Habari's shared cluster stack and N tenant
- * stacks on it, each modelled on habari-nairobi. The first tenant owns the public
- * bucket and the cluster's IAM OIDC provider; the others read both from it, as
- * habari-kisumu does, so the fleet has the reference graph a real one would.
+ * stacks on it, each modelled on habari-nairobi (its own namespace, release, user
+ * pool, database and buckets; the public bucket and OIDC provider read from the cluster).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -27,11 +26,6 @@ export function tenantStackFile(templateText: string, index: number): string {
   document.setIn(["config", "hubfleet:tenant", "name"], name);
   document.setIn(["config", "hubfleet:endpoint", "hostname"], `${project}.habari.example.org`);
   document.setIn(["config", "hubfleet:hub", "singleuser", "env", "HABARI_PROJECT"], project);
-  if (index > 1) {
-    const owner = `organization/hubfleet/${tenantName(1)}`;
-    document.setIn(["config", "hubfleet:storage", "s3", "publicBucket"], document.createNode({ stack: owner }));
-    document.setIn(["config", "hubfleet:storage", "s3", "oidcProvider"], document.createNode({ stack: owner }));
-  }
   return document.toString();
 }
 

@@ -2,6 +2,8 @@
  * Which stacks a fleet run covers: those named, those a change touches, or all.
  */
 import { execFileSync } from "node:child_process";
+// One rule for what a change touches, shared with the render diff.
+import { isCodeChange, stackOfFile } from "../diff/touched-stacks";
 
 export interface Selection {
   readonly stacks: readonly string[];
@@ -11,15 +13,6 @@ export interface Selection {
   readonly removed: readonly string[];
 }
 
-/**
- * Paths that change nothing a stack deploys: docs, tests, CI and the repository's own
- * tooling. Everything else (components, stacks, index.ts, Pulumi.yaml, package files,
- * images) is program code and touches every stack.
- */
-const NOT_DEPLOYED = [/^docs\//, /^test\//, /^\.github\//, /^\.ci\//, /^scripts\//, /^[^/]+\.md$/, /^\.gitignore$/, /^eslint\.config\.mjs$/, /^vitest\.config\.mts$/];
-
-const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
-
 /** The stacks a set of changed paths (relative to the project root) touches. */
 export function touchedStacks(changedFiles: readonly string[], existingStacks: readonly string[]): Selection {
   const existing = new Set(existingStacks);
@@ -27,11 +20,11 @@ export function touchedStacks(changedFiles: readonly string[], existingStacks: r
   const removed = new Set<string>();
   const code: string[] = [];
   for (const file of changedFiles) {
-    const stack = STACK_FILE.exec(file)?.[1];
+    const stack = stackOfFile(file);
     if (stack !== undefined) {
       if (existing.has(stack)) touched.add(stack);
       else removed.add(stack);
-    } else if (!NOT_DEPLOYED.some((pattern) => pattern.test(file))) {
+    } else if (isCodeChange(file)) {
       code.push(file);
     }
   }

@@ -7,8 +7,8 @@ const text = (value: unknown, fallback: string): string => (typeof value === "st
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
 /**
- * What a tenant stack that owns the shared S3 pieces exports (components/storage/s3.ts
- * S3_STACK_OUTPUTS), named after the stack: `<organization/hubfleet/habari-nairobi.publicBucketName>`.
+ * What a stack that owns the shared S3 pieces exports (components/storage/s3.ts
+ * S3_STACK_OUTPUTS), named after the stack: `<organization/hubfleet/habari-cluster.publicBucketName>`.
  */
 export function s3StackPlaceholders(stack: string): Record<string, unknown> {
   return { publicBucketName: known(stack, "publicBucketName"), oidcProviderArn: known(stack, "oidcProviderArn") };
@@ -39,6 +39,8 @@ export const awsPlaceholders: PlaceholderRules = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name) => ({ arn: known(name, "arn") }),
     "aws:iam/role:Role": (name, inputs) => ({ name: text(inputs.name, name), arn: known(name, "arn"), uniqueId: known(name, "uniqueId") }),
   },
-  // hubfleet calls no aws provider function.
-  invokes: {},
+  invokes: {
+    // A Route53 zone looked up by name (components/endpoint/route53.ts).
+    "aws:route53/getZone:getZone": (inputs) => ({ name: text(inputs.name, "zone"), zoneId: known(text(inputs.name, "zone"), "zoneId") }),
+  },
 };

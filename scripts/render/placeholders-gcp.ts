@@ -1,29 +1,24 @@
 /** Placeholders for gcp resources and provider functions (merged in placeholders.ts). */
+import { CLUSTER_STACK_OUTPUTS } from "../../components/cluster/gke-tenant";
 import { known, secretOutput, type PlaceholderRules } from "./placeholder-kit";
 
 const text = (value: unknown, fallback: string): string => (typeof value === "string" && value !== "" ? value : fallback);
 
 /**
- * What a GKE cluster stack exports (components/cluster/shared.ts CLUSTER_STACK_OUTPUTS),
- * so that a tenant stack renders without the cluster stack's state. The stack
- * reference's name is the cluster stack's, e.g. `<organization/hubfleet/habari-cluster.kubeconfig>`.
+ * What a GKE cluster stack exports (CLUSTER_STACK_OUTPUTS, plus its kubeconfig as a
+ * secret), so that a tenant stack renders without the cluster stack's state. Named
+ * after the cluster stack, e.g. `<organization/hubfleet/habari-cluster.clusterEndpoint>`.
  */
 export function clusterStackPlaceholders(stack: string): Record<string, unknown> {
   return {
     kubeconfig: secretOutput(known(stack, "kubeconfig")),
-    clusterName: known(stack, "clusterName"),
-    clusterLocation: known(stack, "clusterLocation"),
-    gcpProject: known(stack, "gcpProject"),
-    gcpRegion: known(stack, "gcpRegion"),
-    networkId: known(stack, "networkId"),
-    nodeServiceAccount: known(stack, "nodeServiceAccount"),
-    serviceAccountIssuer: known(stack, "serviceAccountIssuer"),
+    ...Object.fromEntries(Object.values(CLUSTER_STACK_OUTPUTS).map((output) => [output, known(stack, output)])),
   };
 }
 
 export const gcpPlaceholders: PlaceholderRules = {
   outputs: {
-    "pulumi:pulumi:StackReference": (name) => ({ outputs: clusterStackPlaceholders(name), secretOutputNames: ["kubeconfig"] }),
+    "pulumi:pulumi:StackReference": (name, inputs) => ({ outputs: clusterStackPlaceholders(text(inputs.name, name)), secretOutputNames: ["kubeconfig"] }),
     "gcp:compute/network:Network": (name, inputs) => ({ selfLink: known(text(inputs.name, name), "selfLink") }),
     "gcp:compute/address:Address": (name) => ({ address: known(name, "address"), selfLink: known(name, "selfLink") }),
     "gcp:compute/globalAddress:GlobalAddress": (name) => ({ address: known(name, "address") }),

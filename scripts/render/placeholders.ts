@@ -6,6 +6,7 @@
 import { awsPlaceholders } from "./placeholders-aws";
 import { digitaloceanPlaceholders } from "./placeholders-digitalocean";
 import { gcpPlaceholders } from "./placeholders-gcp";
+import { imagePlaceholders } from "./placeholders-images";
 import { known, secretOutput, type InvokeRule, type OutputRule } from "./placeholder-kit";
 
 
@@ -17,10 +18,12 @@ const OUTPUT_RULES: Record<string, OutputRule> = {
   ...gcpPlaceholders.outputs,
   ...awsPlaceholders.outputs,
   ...digitaloceanPlaceholders.outputs,
+  ...imagePlaceholders.outputs,
   "random:index/randomPassword:RandomPassword": (name) => ({
     result: secretOutput(known(name, "result")),
     bcryptHash: secretOutput(known(name, "bcryptHash")),
   }),
+  "random:index/randomBytes:RandomBytes": (name) => ({ hex: secretOutput(known(name, "hex")), base64: secretOutput(known(name, "base64")) }),
   "random:index/randomId:RandomId": (name) => ({ hex: "0a1b2c3d", b64Url: known(name, "b64Url"), dec: "1234" }),
   "kubernetes:core/v1:Namespace": (name, inputs) => ({
     metadata: { ...((inputs.metadata as object | undefined) ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
@@ -36,6 +39,7 @@ const INVOKE_RULES: Record<string, InvokeRule> = {
   ...gcpPlaceholders.invokes,
   ...awsPlaceholders.invokes,
   ...digitaloceanPlaceholders.invokes,
+  ...imagePlaceholders.invokes,
 };
 
 export function placeholderOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {

@@ -20,6 +20,8 @@ export interface RenderStacksOptions {
   readonly configDir?: string;
   /** out/ by default; each stack writes <outRoot>/<stack>/. */
   readonly outRoot?: string;
+  /** Active users of the busy cost estimate (render --busy-users). */
+  readonly busyUsers?: number;
   /** Called as each stack finishes. */
   readonly onRendered?: (result: StackRender) => void;
 }
@@ -49,7 +51,7 @@ export interface RenderStacksResult {
 const projectDir = path.resolve(__dirname, "..", "..");
 const workerScript = path.join(__dirname, "render-worker.ts");
 
-export async function renderStacks(stacks: readonly string[], options: RenderStacksOptions = {}): Promise<RenderStacksResult> {
+export async function renderInWorkers(stacks: readonly string[], options: RenderStacksOptions = {}): Promise<RenderStacksResult> {
   // Absolute: a worker changes its working directory to the config directory.
   const configDir = path.resolve(options.configDir ?? projectDir);
   const outRoot = path.resolve(options.outRoot ?? path.join(projectDir, "out"));
@@ -63,7 +65,8 @@ export async function renderStacks(stacks: readonly string[], options: RenderSta
     options.onRendered?.(result);
   };
   try {
-    const workers = await Promise.all(Array.from({ length: workerCount }, () => runWorker(configDir, outRoot, queue, onRendered, children)));
+    const workerArgs = [configDir, outRoot, ...(options.busyUsers === undefined ? [] : [String(options.busyUsers)])];
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => runWorker(workerArgs, queue, onRendered, children)));
     return { stacks: stacks.map((stack) => results.get(stack)!), workers };
   } catch (error) {
     // One worker died: stop the others rather than leave them rendering for nobody.
@@ -74,8 +77,7 @@ export async function renderStacks(stacks: readonly string[], options: RenderSta
 
 /** One worker: takes the next stack from the shared queue each time it is free, until the queue is empty. */
 function runWorker(
-  configDir: string,
-  outRoot: string,
+  workerArgs: readonly string[],
   queue: string[],
   onRendered: (result: StackRender) => void,
   children: ChildProcess[],
@@ -84,7 +86,7 @@ function runWorker(
     const started = performance.now();
     let startupMs = 0;
     // Straight to node with tsx's loader: no tsx CLI process in between, so the IPC channel is the worker's own.
-    const child = fork(workerScript, [configDir, outRoot], {
+    const child = fork(workerScript, workerArgs, {
       cwd: projectDir,
       execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href],
       stdio: ["ignore", "inherit", "inherit", "ipc"],

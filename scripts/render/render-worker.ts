@@ -12,7 +12,8 @@ import type { WorkerReply, WorkerRequest } from "./render-stacks";
 Error.stackTraceLimit = 3;
 process.setSourceMapsEnabled(false);
 
-const [configDir, outRoot] = process.argv.slice(2);
+const [configDir, outRoot, busyUsersText] = process.argv.slice(2);
+const busyUsers = busyUsersText === undefined ? undefined : Number(busyUsersText);
 if (!configDir || !outRoot || !process.send) {
   console.error("render-worker is started by scripts/render/render-stacks.ts, with an IPC channel");
   process.exit(2);
@@ -32,7 +33,7 @@ process.on("message", (request: WorkerRequest) => {
     }
     const started = performance.now();
     try {
-      await renderStack(request.stack, outRoot, configDir);
+      await renderStack(request.stack, outRoot, busyUsers, configDir);
       reply({ kind: "rendered", stack: request.stack, ms: performance.now() - started });
     } catch (error) {
       reply({ kind: "rendered", stack: request.stack, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) });

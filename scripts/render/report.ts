@@ -5,6 +5,9 @@
  */
 import { stringify } from "yaml";
 import type { RecordedResource } from "./mock-runtime";
+import type { ApplyTimeEstimate } from "../estimate/apply-time";
+import type { CostEstimate } from "../estimate/cost";
+import { estimatesMarkdown } from "./estimates";
 
 export const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
@@ -15,6 +18,9 @@ export interface Plan {
   stack: string;
   resources: PlanResource[];
   outputs: Record<string, unknown>;
+  /** Added by the render (scripts/render/estimates.ts). */
+  cost?: CostEstimate;
+  applyTime?: ApplyTimeEstimate;
 }
 
 /** Sorted by URN, so that the order of asynchronous registrations never shows. */
@@ -98,6 +104,6 @@ export function readme(plan: Plan): string {
       if (target && !isComponent(target)) lines.push(`  ${ids.get(dependency)} --> ${ids.get(release.urn)}`);
     }
   }
-  lines.push("```", "");
+  lines.push("```", "", ...estimatesMarkdown(plan));
   return lines.join("\n");
 }

@@ -8,13 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { ConfigSecret } from "./secret";
-import {
-  defaultDatabaseKind,
-  defaultS3Credentials,
-  defaultStorageKind,
-  stackConfigSchema,
-  type StackConfig,
-} from "./schema";
+import { stackConfigSchema, type StackConfig } from "./schema";
 
 export const NAMESPACE = "hubfleet";
 
@@ -164,15 +158,5 @@ export function parseStackConfig(raw: RawStackConfig): StackConfig {
     const problems = [...new Set(result.error.issues.flatMap(describeIssue))].sort();
     throw new ConfigError(problems);
   }
-  const config = result.data;
-  const clusterKind = config.cluster.kind;
-  return {
-    ...config,
-    database: { ...config.database, kind: config.database.kind ?? defaultDatabaseKind(clusterKind) },
-    storage: {
-      ...config.storage,
-      kind: config.storage.kind ?? defaultStorageKind(clusterKind),
-      s3: { ...config.storage.s3, credentials: config.storage.s3.credentials ?? defaultS3Credentials(clusterKind) },
-    },
-  };
+  return result.data;
 }

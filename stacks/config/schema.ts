@@ -1,14 +1,16 @@
 /**
  * The whole stack configuration, under the `hubfleet:` namespace, as one zod schema.
  *
- * Every default lives here and nowhere else. Components never read config: they
- * take the typed, defaulted values this schema produces. Settings specific to one
+ * Every default lives here, and the defaults that follow from the cluster kind in
+ * stacks/kinds/capabilities.ts. This schema checks each value on its own; rules that
+ * span keys or belong to a component live in stacks/plan.ts and beside the component.
+ * Components never read config: the plan hands them their own argument types. Settings specific to one
  * cloud sit in their own sub-object (`cluster.gke`, `cluster.doks`, ...), so that
  * switching `cluster.kind` leaves the rest of a tenant's config as it is.
  */
 import { z } from "zod";
-import { tenantBucketNameProblems } from "../../components/storage/s3-names";
-import { doksSizeProblem } from "../../components/cluster/doks-sizes";
+import type { HubSpec } from "../../components/hub/spec";
+import { clusterKinds, databaseKinds, stackRoles, storageKinds } from "../kinds/capabilities";
 import { ConfigSecret, isConfigSecret } from "./secret";
 
 // ---------------------------------------------------------------------------
@@ -136,8 +138,10 @@ const gkeCluster = z.strictObject({
 });
 
 const doksCluster = z.strictObject({
-  /** A Kubernetes minor version DOKS offers (`doctl kubernetes options versions`); the newest patch of it is used. */
+  /** A Kubernetes minor version DOKS offers (`doctl kubernetes options versions`); its newest patch is used when the cluster is created. */
   version: z.string().regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.36").default("1.36"),
+  /** A highly available control plane. Defaults to on for production tenants; once on, it cannot be turned off. */
+  highAvailability: z.boolean().optional(),
   /** PipalHub's presets (small, medium, large), bigger workshop presets, or any DigitalOcean size slug. */
   systemSize: z.string().min(1).default("medium"),
   userSize: z.string().min(1).default("large"),
@@ -151,7 +155,7 @@ const doksCluster = z.strictObject({
 });
 
 const localCluster = z.strictObject({
-  /** The kubeconfig context; the current context when unset. */
+  /** The kubeconfig context to deploy to (required with kind local), such as kind-hubfleet. */
   context: z.string().min(1).optional(),
   /** Storage class for volumes; the cluster's default when unset. */
   storageClass: z.string().min(1).optional(),
@@ -163,8 +167,6 @@ const sharedCluster = z.strictObject({
   /** Give this tenant its own tainted user pool in the shared cluster. */
   ownUserPool: z.boolean().default(false),
 });
-
-export const clusterKinds = ["local", "gke", "doks", "shared"] as const;
 
 const cluster = z.strictObject({
   kind: z.enum(clusterKinds),
@@ -181,18 +183,18 @@ const cluster = z.strictObject({
 // Database, storage, endpoint
 // ---------------------------------------------------------------------------
 
-export const databaseKinds = ["incluster", "cloudsql", "digitalocean"] as const;
-
 const cloudsqlDatabase = z.strictObject({
   version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17"]).default("POSTGRES_16"),
-  tier: z.string().regex(/^db-/, "must be a Cloud SQL tier such as db-g1-small or db-custom-1-3840").default("db-g1-small"),
+  /** A Cloud SQL Enterprise tier, such as db-g1-small or db-custom-1-3840 (checked beside the component). */
+  tier: z.string().min(1).default("db-g1-small"),
   diskSizeGb: z.number().int().min(10).max(65536).default(10),
   highAvailability: z.boolean().default(false),
 });
 
 const digitaloceanDatabase = z.strictObject({
   version: z.enum(["15", "16", "17"]).default("16"),
-  size: z.string().regex(/^db-/, "must be a database size slug such as db-s-1vcpu-1gb").default("db-s-1vcpu-1gb"),
+  /** A database size slug, such as db-s-1vcpu-1gb or gd-2vcpu-8gb (checked beside the component). */
+  size: z.string().min(1).default("db-s-1vcpu-1gb"),
   nodeCount: z.number().int().min(1).max(3).default(1),
 });
 
@@ -202,29 +204,26 @@ const inclusterDatabase = z.strictObject({
 });
 
 const database = z.strictObject({
-  /** Defaults by cluster kind: local → incluster, gke and shared → cloudsql, doks → digitalocean. */
+  /** Defaults by cluster kind (stacks/kinds/capabilities.ts): local → incluster, gke and shared → cloudsql, doks → digitalocean. */
   kind: z.enum(databaseKinds).optional(),
   cloudsql: cloudsqlDatabase.default(cloudsqlDatabase.parse({})),
   digitalocean: digitaloceanDatabase.default(digitaloceanDatabase.parse({})),
   incluster: inclusterDatabase.default(inclusterDatabase.parse({})),
 });
 
-export const storageKinds = ["none", "minio", "s3"] as const;
-
 const s3Storage = z.strictObject({
   /**
    * The bucket readable by every tenant. `create: true` makes this stack own it;
-   * otherwise name the stack that owns it.
+   * otherwise name the stack that owns it. On a shared cluster it belongs to the
+   * cluster stack, which tenants read by default.
    */
-  publicBucket: z
-    .union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })])
-    .default({ create: true }),
+  publicBucket: z.union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })]).optional(),
   /** Defaults: webIdentity where the cluster publishes an issuer (GKE), accessKey elsewhere. */
   credentials: z.enum(["accessKey", "webIdentity"]).optional(),
   /**
    * webIdentity only: the IAM OIDC provider for the cluster's issuer. An AWS account
-   * holds one per issuer, so on a shared cluster one tenant stack creates it
-   * (the default) and the others name that stack.
+   * holds one per issuer: a dedicated cluster's stack creates it (the default); on a
+   * shared cluster the cluster stack owns it and tenants read it from there.
    */
   oidcProvider: z.union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })]).optional(),
   noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
@@ -317,7 +316,13 @@ const auth = z.discriminatedUnion("kind", [
     /** Instructors: admins of the hub. They must be participants too. The participants are the allow list. */
     admins: userList,
     /** username → password, each a secure value: `pulumi config set --secret --path 'hubfleet:hub.auth.participants.alice' …`. */
-    participants: z.record(z.string().regex(/^[a-z][a-z0-9_.-]{0,31}$/, "usernames must be lowercase, start with a letter, at most 32 characters"), secret()).default({}),
+    participants: z
+      .record(
+        // No '.': `pulumi config set --path 'hubfleet:hub.auth.participants.a.b'` would address a nested key.
+        z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "usernames must be lowercase letters, digits, '_' or '-', start with a letter, at most 32 characters"),
+        secret(),
+      )
+      .default({}),
   }),
 ]);
 
@@ -373,8 +378,6 @@ const hub = z.strictObject({
 // The stack
 // ---------------------------------------------------------------------------
 
-export const stackRoles = ["tenant", "sharedCluster"] as const;
-
 export const stackConfigSchema = z
   .strictObject({
     /** tenant: a whole estate. sharedCluster: only a cluster that tenant stacks reference. */
@@ -388,9 +391,6 @@ export const stackConfigSchema = z
     gcp: gcp.optional(),
     aws: aws.optional(),
     digitalocean: digitalocean.optional(),
-  })
-  .superRefine((config, ctx) => {
-    for (const problem of crossFieldProblems(config)) ctx.addIssue({ code: "custom", ...problem });
   });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -408,195 +408,10 @@ export type ProfileSettings = SingleuserSettings["profiles"][number];
 export type GcpSettings = NonNullable<ParsedShape["gcp"]>;
 export type AwsSettings = NonNullable<ParsedShape["aws"]>;
 export type DigitalOceanSettings = NonNullable<ParsedShape["digitalocean"]>;
-export type ClusterKind = (typeof clusterKinds)[number];
-export type DatabaseKind = (typeof databaseKinds)[number];
-export type StorageKind = (typeof storageKinds)[number];
+export type { ClusterKind, DatabaseKind, StorageKind } from "../kinds/capabilities";
 
-/** The config after defaults, with the kinds that default by cluster resolved. */
-export type StackConfig = ParsedShape & {
-  database: DatabaseSettings & { kind: DatabaseKind };
-  storage: StorageSettings & { kind: StorageKind; s3: { credentials: "accessKey" | "webIdentity" } };
-};
+/** The config after the schema's defaults; kinds that default by cluster kind are resolved by the plan. */
+export type StackConfig = ParsedShape;
 
-/** Database kind when none is set: what the cluster's cloud offers. */
-export function defaultDatabaseKind(clusterKind: ClusterKind): DatabaseKind {
-  switch (clusterKind) {
-    case "local":
-      return "incluster";
-    case "gke":
-    case "shared":
-      return "cloudsql";
-    case "doks":
-      return "digitalocean";
-  }
-}
-
-/** Storage kind when none is set: MinIO beside a local hub, nothing elsewhere until asked for. */
-export function defaultStorageKind(clusterKind: ClusterKind): StorageKind {
-  return clusterKind === "local" ? "minio" : "none";
-}
-
-/** S3 credentials when none are set: keyless where the cluster publishes an OIDC issuer. */
-export function defaultS3Credentials(clusterKind: ClusterKind): "accessKey" | "webIdentity" {
-  return clusterKind === "gke" || clusterKind === "shared" ? "webIdentity" : "accessKey";
-}
-
-interface Problem {
-  path: (string | number)[];
-  message: string;
-}
-
-/** Rules that span keys. Each names the key to change. */
-function crossFieldProblems(config: ParsedShape): Problem[] {
-  const problems: Problem[] = [];
-  const clusterKind = config.cluster.kind;
-  const databaseKind = config.database.kind ?? defaultDatabaseKind(clusterKind);
-  const storageKind = config.storage.kind ?? defaultStorageKind(clusterKind);
-
-  if ((clusterKind === "gke" || clusterKind === "shared") && !config.gcp) {
-    problems.push({ path: ["gcp"], message: `is required when cluster.kind is ${clusterKind}: set gcp.project and gcp.region` });
-  }
-  if (clusterKind === "doks" && !config.digitalocean) {
-    problems.push({ path: ["digitalocean"], message: "is required when cluster.kind is doks: set digitalocean.region" });
-  }
-  if (clusterKind === "doks") {
-    for (const key of ["systemSize", "userSize"] as const) {
-      const problem = doksSizeProblem(config.cluster.doks[key]);
-      if (problem) problems.push({ path: ["cluster", "doks", key], message: problem });
-    }
-  }
-  if (clusterKind === "shared" && !config.cluster.shared) {
-    problems.push({ path: ["cluster", "shared"], message: "is required when cluster.kind is shared: set cluster.shared.stack to the cluster stack" });
-  }
-
-  if (config.role === "sharedCluster") {
-    if (clusterKind !== "gke" && clusterKind !== "doks") {
-      problems.push({ path: ["cluster", "kind"], message: `is ${clusterKind}, but a sharedCluster stack builds a cluster: use gke or doks` });
-    }
-    if (config.hub) {
-      problems.push({ path: ["hub"], message: "is set, but a sharedCluster stack holds no hub; tenants reference it with cluster.kind: shared" });
-    }
-    return problems;
-  }
-
-  if (!config.hub) {
-    problems.push({ path: ["hub"], message: "is required for a tenant stack: set at least hub.auth" });
-  }
-
-  const databaseNeeds: Record<DatabaseKind, ClusterKind[]> = {
-    incluster: ["local", "gke", "doks", "shared"],
-    cloudsql: ["gke", "shared"],
-    digitalocean: ["doks"],
-  };
-  if (!databaseNeeds[databaseKind].includes(clusterKind)) {
-    problems.push({
-      path: ["database", "kind"],
-      message: `${databaseKind} needs a cluster of kind ${databaseNeeds[databaseKind].join(" or ")}, not ${clusterKind}`,
-    });
-  }
-  if (storageKind === "s3" && !config.aws) {
-    problems.push({ path: ["aws"], message: "is required when storage.kind is s3: set aws.region" });
-  }
-  if (storageKind === "s3" && (config.storage.s3.credentials ?? defaultS3Credentials(clusterKind)) === "webIdentity" && clusterKind !== "gke" && clusterKind !== "shared") {
-    problems.push({
-      path: ["storage", "s3", "credentials"],
-      message: `webIdentity needs a cluster that publishes its service-account issuer (gke); use accessKey with ${clusterKind}`,
-    });
-  }
-
-  if (storageKind === "s3") {
-    for (const message of tenantBucketNameProblems(config.storage.s3.bucketPrefix, config.tenant.name)) {
-      problems.push({ path: ["storage", "s3", "bucketPrefix"], message: `gives an invalid bucket name: ${message}` });
-    }
-    if (config.storage.s3.oidcProvider && (config.storage.s3.credentials ?? defaultS3Credentials(clusterKind)) !== "webIdentity") {
-      problems.push({ path: ["storage", "s3", "oidcProvider"], message: "is set, but only storage.s3.credentials webIdentity uses an OIDC provider" });
-    }
-  }
-
-  const { hostname, letsencryptEmail } = config.endpoint;
-  if (hostname && !letsencryptEmail) {
-    problems.push({ path: ["endpoint", "letsencryptEmail"], message: "is required with endpoint.hostname: letsencrypt needs a contact address" });
-  }
-  if (letsencryptEmail && !hostname) {
-    problems.push({ path: ["endpoint", "hostname"], message: "is required with endpoint.letsencryptEmail: https needs a host name" });
-  }
-  if (config.endpoint.gcpManagedZone && clusterKind !== "gke" && clusterKind !== "shared") {
-    problems.push({ path: ["endpoint", "gcpManagedZone"], message: `is a Cloud DNS zone, used with gke or shared clusters, not ${clusterKind}` });
-  }
-  if (config.endpoint.digitaloceanDomain && clusterKind !== "doks") {
-    problems.push({ path: ["endpoint", "digitaloceanDomain"], message: `is a DigitalOcean domain, used with doks clusters, not ${clusterKind}` });
-  }
-  if (config.endpoint.digitaloceanDomain && hostname && !(hostname === config.endpoint.digitaloceanDomain || hostname.endsWith(`.${config.endpoint.digitaloceanDomain}`))) {
-    problems.push({ path: ["endpoint", "hostname"], message: `${hostname} is not inside endpoint.digitaloceanDomain ${config.endpoint.digitaloceanDomain}` });
-  }
-  if ((config.endpoint.gcpManagedZone || config.endpoint.digitaloceanDomain) && !hostname) {
-    problems.push({ path: ["endpoint", "hostname"], message: "is required when a DNS zone or domain is set: it is the record to create" });
-  }
-
-  const hubConfig = config.hub;
-  if (hubConfig) {
-    const auth = hubConfig.auth;
-    if (auth.kind === "dummy" && clusterKind !== "local") {
-      problems.push({
-        path: ["hub", "auth", "kind"],
-        message: `dummy lets anyone in and is allowed only on a local cluster, not ${clusterKind}; use github, google, gitlab, generic or workshop`,
-      });
-    }
-    if (auth.kind === "google" && auth.hostedDomains.length === 1) {
-      // With one hosted domain, oauthenticator names users without it (alice, not alice@acme.org).
-      for (const key of ["admins", "allowedUsers"] as const) {
-        for (const user of auth[key].filter((name) => name.includes("@"))) {
-          problems.push({
-            path: ["hub", "auth", key],
-            message: `names ${user}; with one hosted domain the hub's usernames leave the domain out: write ${user.split("@")[0]}`,
-          });
-        }
-      }
-    }
-    if (auth.kind === "workshop") {
-      if (Object.keys(auth.participants).length === 0) {
-        problems.push({ path: ["hub", "auth", "participants"], message: "is empty: add participants with `pulumi config set --secret --path 'hubfleet:hub.auth.participants.<name>' <password>`" });
-      }
-      for (const admin of auth.admins) {
-        if (!(admin in auth.participants)) {
-          problems.push({ path: ["hub", "auth", "admins"], message: `names ${admin}, who is not among hub.auth.participants` });
-        }
-      }
-    }
-    const profiles = hubConfig.singleuser.profiles;
-    const defaults = profiles.filter((p) => p.default).length;
-    if (defaults > 1) {
-      problems.push({ path: ["hub", "singleuser", "profiles"], message: `marks ${defaults} profiles as default; at most one may be` });
-    }
-    profiles.forEach((p, index) => {
-      if (p.gpus !== undefined && !(clusterKind === "gke" && config.cluster.gke.gpu)) {
-        problems.push({
-          path: ["hub", "singleuser", "profiles", index, "gpus"],
-          message: "asks for GPUs, but the cluster has no GPU pool: use cluster.kind gke with cluster.gke.gpu",
-        });
-      }
-      for (const [limitsKey, limits] of [["cpu", p.cpu], ["memory", p.memory]] as const) {
-        if (limits && compareAmounts(limits.guarantee, limits.limit) > 0) {
-          problems.push({ path: ["hub", "singleuser", "profiles", index, limitsKey], message: "guarantee must not exceed limit" });
-        }
-      }
-    });
-    const { cpu: userCpu, memory: userMemory } = hubConfig.singleuser;
-    if (userCpu.guarantee > userCpu.limit) {
-      problems.push({ path: ["hub", "singleuser", "cpu"], message: "guarantee must not exceed limit" });
-    }
-    if (compareAmounts(userMemory.guarantee, userMemory.limit) > 0) {
-      problems.push({ path: ["hub", "singleuser", "memory"], message: "guarantee must not exceed limit" });
-    }
-  }
-  return problems;
-}
-
-const MEMORY_UNITS: Record<string, number> = { K: 1, M: 1024, G: 1024 ** 2, T: 1024 ** 3 };
-
-/** Compares two cpu counts or two K/M/G/T memory sizes. */
-function compareAmounts(a: number | string, b: number | string): number {
-  const toNumber = (v: number | string) =>
-    typeof v === "number" ? v : Number.parseFloat(v) * (MEMORY_UNITS[v.slice(-1)] ?? 1);
-  return toNumber(a) - toNumber(b);
-}
+/** Compiles only while the schema's hub settings are the hub component's own spec. */
+export const hubSettingsAreHubSpec = (settings: HubSettings): HubSpec => settings;

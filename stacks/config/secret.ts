@@ -1,11 +1,12 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import type { SecretInput } from "../../components/secret";
 
 /**
  * A value that was stored as a secure config value (`pulumi config set --secret`).
  * The config loader wraps every secure leaf in one of these before validation, so
  * the schema can tell a secret from plain text: a secret field accepts only this.
  */
-export class ConfigSecret {
+export class ConfigSecret implements SecretInput {
   constructor(
     /** Where the value sits, as `hubfleet:<key path>`. */
     readonly path: string,

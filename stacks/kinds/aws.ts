@@ -1,55 +1,46 @@
 /**
  * Builders for AWS pieces of an estate: S3 object storage, whatever cloud the
- * cluster runs in (Habari's hubs run on GKE and keep their data in S3).
- *
- * One explicit aws.Provider per estate, its region and default tags from the
- * config, so that no resource falls back to an ambient AWS profile's region.
+ * cluster runs in (Habari's hubs run on GKE and keep their data in S3), and the
+ * fleet's shared public bucket and OIDC provider on a cluster stack.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ownerTags } from "../../components/naming";
 import { S3Storage, type S3CredentialArgs } from "../../components/storage/s3";
-import type { StackConfig } from "../config/schema";
-import type { StorageBuilder, TenantContext } from "./types";
+import { S3FleetShared } from "../../components/storage/s3-fleet";
+import type { EstatePlan, ProvidersPlan, StoragePlan } from "../plan";
+import type { EstateCluster, EstateContext, TenantContext } from "./types";
 
-/** The estate's aws provider: region and owner tags from the config. */
-export function awsProvider(config: StackConfig, parent: pulumi.Resource): aws.Provider {
-  if (!config.aws) throw new pulumi.ResourceError("S3 storage needs aws.region", parent);
-  return new aws.Provider(
-    `${config.tenant.name}-aws`,
-    { region: config.aws.region, defaultTags: { tags: ownerTags(config.tenant.name, config.tenant.labels) } },
-    { parent },
-  );
+/** The estate's aws provider: region and owner tags from the plan, never an ambient profile's region. */
+export function createAwsProvider(name: string, settings: NonNullable<ProvidersPlan["aws"]>, parent: pulumi.Resource): aws.Provider {
+  return new aws.Provider(`${name}-aws`, { region: settings.region, defaultTags: { tags: { ...settings.defaultTags } } }, { parent });
 }
 
-function s3Credentials({ config, parent, cluster, namespace }: TenantContext): S3CredentialArgs {
-  const s3 = config.storage.s3;
-  if (s3.credentials === "accessKey") return { kind: "accessKey" };
-  if (!cluster.serviceAccountIssuer) {
-    throw new pulumi.ResourceError(
-      "storage.s3.credentials webIdentity needs a cluster that publishes its service-account issuer (gke); use accessKey",
-      parent,
-    );
-  }
-  return { kind: "webIdentity", issuer: cluster.serviceAccountIssuer, namespace, oidcProvider: s3.oidcProvider ?? { create: true } };
+function requireAwsProvider(context: EstateContext): aws.Provider {
+  if (!context.providers.aws) throw new pulumi.ResourceError("hubfleet: S3 storage without the estate's aws provider", context.parent);
+  return context.providers.aws;
 }
 
-export const s3StorageBuilder: StorageBuilder = (context) => {
-  const { config, parent, cluster } = context;
-  const s3 = config.storage.s3;
-  const provider = awsProvider(config, parent);
+function s3Credentials(part: Extract<StoragePlan, { kind: "s3" }>, { parent, cluster, namespace }: TenantContext): S3CredentialArgs {
+  if (part.credentials.kind === "accessKey") return { kind: "accessKey" };
+  if (!cluster.serviceAccountIssuer) throw new pulumi.ResourceError("hubfleet: web identity needs a cluster that publishes its issuer", parent);
+  return { kind: "webIdentity", issuer: cluster.serviceAccountIssuer, namespace, oidcProvider: part.credentials.oidcProvider };
+}
+
+export function s3StorageBuilder(part: Extract<StoragePlan, { kind: "s3" }>, context: TenantContext) {
   return new S3Storage(
-    `${config.tenant.name}-storage`,
-    {
-      tenant: config.tenant.name,
-      region: config.aws?.region ?? "",
-      bucketPrefix: s3.bucketPrefix,
-      publicBucket: s3.publicBucket,
-      noncurrentVersionDays: s3.noncurrentVersionDays,
-      protection: config.tenant.protection,
-      credentials: s3Credentials(context),
-    },
+    `${context.name}-storage`,
+    { ...part.args, credentials: s3Credentials(part, context) },
     // The kubernetes provider serves the notebook service account (web identity).
-    { parent, providers: [provider, cluster.provider] },
+    { parent: context.parent, providers: [requireAwsProvider(context), context.cluster.provider] },
   );
-};
+}
+
+/** On a cluster stack: the public bucket and OIDC provider every tenant of the cluster reads. */
+export function s3FleetSharedBuilder(part: NonNullable<EstatePlan["fleetStorage"]>, context: EstateContext & { cluster: EstateCluster }): S3FleetShared {
+  const { oidcProvider, ...args } = part;
+  return new S3FleetShared(
+    `${context.name}-fleet-storage`,
+    { ...args, issuer: oidcProvider ? context.cluster.serviceAccountIssuer : undefined },
+    { parent: context.parent, providers: [requireAwsProvider(context)] },
+  );
+}

@@ -1,160 +1,126 @@
 /**
- * Builders for an estate on Google Cloud: a dedicated GKE cluster or a tenant's
- * share of one, Cloud SQL, and the regional address with its DNS records.
- *
- * One explicit gcp.Provider per estate (project, region and owner labels from the
- * config), made by whichever builder runs first and handed to each component, so
- * that no resource falls back to ambient gcloud defaults for its project.
+ * Builders for an estate on Google Cloud: a dedicated GKE cluster on its own network,
+ * or a tenant's share of a cluster another stack built; Cloud SQL; the regional
+ * address with its DNS records.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../../components/cluster/gke";
+import { CLUSTER_STACK_OUTPUTS, GkeTenantCluster, type ClusterStackOutput } from "../../components/cluster/gke-tenant";
 import { kubernetesTargetOf } from "../../components/cluster/types";
-import { CLUSTER_STACK_OUTPUTS, SharedCluster } from "../../components/cluster/shared";
 import { CloudSqlPostgres } from "../../components/database/cloudsql";
 import { GcpEndpoint } from "../../components/endpoint/gcp";
-import { ownerLabels } from "../../components/naming";
-import type { GcpSettings, StackConfig } from "../config/schema";
-import type { ClusterBuilder, DatabaseBuilder, EndpointBuilder, EstateCluster, GcpClusterFacts } from "./types";
+import { GcpNetwork } from "../../components/network/gcp";
+import { formatProblem, type ClusterPlan, type ProvidersPlan } from "../plan";
+import type { ClusterStackFacts, EstateCluster, EstateContext, GcpClusterFacts, TenantContext } from "./types";
 
-const providers = new WeakMap<pulumi.Resource, gcp.Provider>();
+type SharedClusterPlan = Extract<ClusterPlan, { kind: "shared" }>;
 
-function requireGcp(config: StackConfig, parent: pulumi.Resource): GcpSettings {
-  if (!config.gcp) throw new pulumi.ResourceError("a Google Cloud estate needs gcp.project and gcp.region", parent);
-  return config.gcp;
+/**
+ * The cluster stack's outputs, read once. A project or region the tenant's stack file
+ * states must agree with them: otherwise the run stops with a keyed error at preview.
+ */
+export function readClusterStack(name: string, part: SharedClusterPlan, parent: pulumi.Resource): ClusterStackFacts {
+  const reference = new pulumi.StackReference(`${name}-cluster-stack`, { name: part.stack }, { parent });
+  const read = (key: ClusterStackOutput) => reference.requireOutput(CLUSTER_STACK_OUTPUTS[key]).apply(String);
+  const agreeing = (key: "gcpProject" | "gcpRegion", configKey: "project" | "region") =>
+    read(key).apply((actual) => {
+      const stated = part.expected[configKey];
+      if (stated !== undefined && stated !== actual) {
+        throw new pulumi.RunError(
+          formatProblem({ path: ["gcp", configKey], message: `is ${stated}, but the cluster stack ${part.stack} runs in ${actual}: remove the key, or set it to ${actual}` }),
+        );
+      }
+      return actual;
+    });
+  const facts = Object.fromEntries(Object.keys(CLUSTER_STACK_OUTPUTS).map((key) => [key, read(key as ClusterStackOutput)])) as Record<ClusterStackOutput, pulumi.Output<string>>;
+  return { ...facts, gcpProject: agreeing("gcpProject", "project"), gcpRegion: agreeing("gcpRegion", "region") };
 }
 
-function labelsOf(config: StackConfig): Record<string, string> {
-  return ownerLabels(config.tenant.name, config.tenant.labels);
-}
-
-/** The estate's one gcp provider: its project, region and default labels come from the config, never from gcloud. */
-export function gcpProvider(config: StackConfig, parent: pulumi.Resource): gcp.Provider {
-  const existing = providers.get(parent);
-  if (existing) return existing;
-  const settings = requireGcp(config, parent);
-  const provider = new gcp.Provider(
-    `${config.tenant.name}-gcp`,
-    { project: settings.project, region: settings.region, defaultLabels: labelsOf(config) },
+/** The estate's one gcp provider: project, region and owner labels from the plan, never from gcloud's defaults. */
+export function createGcpProvider(
+  name: string,
+  settings: NonNullable<ProvidersPlan["gcp"]>,
+  clusterStack: ClusterStackFacts | undefined,
+  parent: pulumi.Resource,
+): gcp.Provider {
+  return new gcp.Provider(
+    `${name}-gcp`,
+    {
+      project: settings.project ?? clusterStack?.gcpProject,
+      region: settings.region ?? clusterStack?.gcpRegion,
+      defaultLabels: { ...settings.defaultLabels },
+    },
     { parent },
   );
-  providers.set(parent, provider);
-  return provider;
+}
+
+function requireGcpProvider(context: EstateContext): gcp.Provider {
+  if (!context.providers.gcp) throw new pulumi.ResourceError("hubfleet: a Google Cloud component without the estate's gcp provider", context.parent);
+  return context.providers.gcp;
 }
 
 function requireGcpFacts(cluster: EstateCluster, what: string, parent: pulumi.Resource): GcpClusterFacts {
-  if (!cluster.gcp) throw new pulumi.ResourceError(`${what} needs a cluster on Google Cloud (cluster.kind gke or shared)`, parent);
+  if (cluster.kind !== "gke" && cluster.kind !== "shared") throw new pulumi.ResourceError(`hubfleet: ${what} needs a cluster on Google Cloud`, parent);
   return cluster.gcp;
 }
 
-export const gkeClusterBuilder: ClusterBuilder = ({ config, parent }) => {
-  const { project, region } = requireGcp(config, parent);
-  const gke = config.cluster.gke;
+export function gkeClusterBuilder(part: Extract<ClusterPlan, { kind: "gke" }>, context: EstateContext): EstateCluster {
+  const { parent, name } = context;
+  const provider = requireGcpProvider(context);
+  const network = new GcpNetwork(`${name}-network`, part.network, { parent, providers: [provider] });
   const cluster = new GkeCluster(
-    `${config.tenant.name}-cluster`,
-    {
-      tenant: config.tenant.name,
-      project,
-      region,
-      zone: gke.zone,
-      releaseChannel: gke.releaseChannel,
-      systemPool: { machineType: gke.systemMachineType, ...config.cluster.systemPool },
-      userPool: { machineType: gke.userMachineType, ...config.cluster.userPool },
-      gpu: gke.gpu,
-      diskSizeGb: gke.diskSizeGb,
-      privateNodes: gke.privateNodes,
-      authorizedNetworks: gke.authorizedNetworks,
-      // The network's owner peers it once; a shared cluster's tenants each put an instance on it.
-      privateServicesAccess: config.role === "sharedCluster" || config.database.kind === "cloudsql",
-      deletionProtection: config.tenant.protection === "production",
-      labels: labelsOf(config),
-    },
-    { parent, providers: [gcpProvider(config, parent)] },
+    `${name}-cluster`,
+    { ...part.args, network: { networkId: network.networkId, subnetworkId: network.subnetworkId, egressReady: network.egressReady } },
+    { parent, providers: [provider] },
   );
   const O = CLUSTER_STACK_OUTPUTS;
   return {
+    kind: "gke",
     ...kubernetesTargetOf(cluster),
-    gcp: {
-      project,
-      region,
-      networkId: cluster.networkId,
-      clusterName: cluster.clusterName,
-      location: cluster.location,
-      privateServicesAccess: cluster.privateServicesAccess,
-    },
-    // What a sharedCluster stack exports and SharedCluster reads back.
+    gcp: { project: part.args.project, region: part.args.region, networkId: network.networkId, privateServicesAccess: network.privateServicesAccess },
+    // What a sharedCluster stack exports and its tenants read back; only the kubeconfig is secret, and tenants don't read it.
     outputs: {
-      [O.kubeconfig]: cluster.kubeconfig,
+      kubeconfig: cluster.kubeconfig,
       [O.clusterName]: cluster.clusterName,
       [O.clusterLocation]: cluster.location,
-      [O.gcpProject]: project,
-      [O.gcpRegion]: region,
-      [O.networkId]: cluster.networkId,
+      [O.clusterEndpoint]: cluster.endpoint,
+      [O.clusterCaCertificate]: cluster.caCertificate,
+      [O.gcpProject]: part.args.project,
+      [O.gcpRegion]: part.args.region,
+      [O.networkId]: network.networkId,
       [O.nodeServiceAccount]: cluster.nodeServiceAccountEmail,
       [O.serviceAccountIssuer]: cluster.serviceAccountIssuer,
     },
   };
-};
+}
 
-export const sharedClusterBuilder: ClusterBuilder = ({ config, parent }) => {
-  const { project, region } = requireGcp(config, parent);
-  const shared = config.cluster.shared;
-  if (!shared) throw new pulumi.ResourceError("cluster.kind shared needs cluster.shared.stack", parent);
-  const cluster = new SharedCluster(
-    `${config.tenant.name}-cluster`,
-    {
-      tenant: config.tenant.name,
-      stack: shared.stack,
-      project,
-      ownUserPool: shared.ownUserPool
-        ? { machineType: config.cluster.gke.userMachineType, diskSizeGb: config.cluster.gke.diskSizeGb, ...config.cluster.userPool }
-        : undefined,
-      labels: labelsOf(config),
-    },
-    { parent, providers: [gcpProvider(config, parent)] },
-  );
+/** A tenant's share of another stack's cluster; the estate has read that stack's outputs. */
+export function sharedClusterBuilder(part: SharedClusterPlan, context: EstateContext): EstateCluster {
+  const { parent, name, clusterStack } = context;
+  if (!clusterStack) throw new pulumi.ResourceError("hubfleet: a shared-cluster tenant without its cluster stack's outputs", parent);
+  const cluster = new GkeTenantCluster(`${name}-cluster`, { ...part.args, clusterStack }, { parent, providers: [requireGcpProvider(context)] });
   return {
+    kind: "shared",
     ...kubernetesTargetOf(cluster),
     // The cluster stack made the private services access; the tenant's instance only uses it.
-    gcp: { project, region, networkId: cluster.networkId, clusterName: cluster.clusterName, location: cluster.location },
-    outputs: { clusterStack: shared.stack, clusterName: cluster.clusterName },
+    gcp: { project: clusterStack.gcpProject, region: clusterStack.gcpRegion, networkId: cluster.networkId },
+    outputs: { clusterStack: part.stack, clusterName: cluster.clusterName },
   };
-};
+}
 
-export const cloudSqlBuilder: DatabaseBuilder = ({ config, parent, cluster }) => {
+export function cloudSqlBuilder(part: { args: Omit<ConstructorParameters<typeof CloudSqlPostgres>[1], "project" | "region" | "network" | "privateServicesAccess"> }, context: TenantContext) {
+  const { parent, cluster } = context;
   const facts = requireGcpFacts(cluster, "database.kind cloudsql", parent);
-  const settings = config.database.cloudsql;
   return new CloudSqlPostgres(
-    `${config.tenant.name}-database`,
-    {
-      tenant: config.tenant.name,
-      project: facts.project,
-      region: facts.region,
-      network: facts.networkId,
-      privateServicesAccess: facts.privateServicesAccess,
-      version: settings.version,
-      tier: settings.tier,
-      diskSizeGb: settings.diskSizeGb,
-      highAvailability: settings.highAvailability,
-      protect: config.tenant.protection === "production",
-      labels: labelsOf(config),
-    },
-    { parent, providers: [gcpProvider(config, parent)] },
+    `${context.name}-database`,
+    { ...part.args, project: facts.project, region: facts.region, network: facts.networkId, privateServicesAccess: facts.privateServicesAccess },
+    { parent, providers: [requireGcpProvider(context)] },
   );
-};
+}
 
-export const gcpEndpointBuilder: EndpointBuilder = ({ config, parent, cluster }) => {
+export function gcpEndpointBuilder(part: { args: Omit<ConstructorParameters<typeof GcpEndpoint>[1], "project" | "region"> }, context: TenantContext) {
+  const { parent, cluster } = context;
   const facts = requireGcpFacts(cluster, "a Google Cloud endpoint", parent);
-  return new GcpEndpoint(
-    `${config.tenant.name}-endpoint`,
-    {
-      tenant: config.tenant.name,
-      project: facts.project,
-      region: facts.region,
-      hostname: config.endpoint.hostname,
-      managedZone: config.endpoint.gcpManagedZone,
-      labels: labelsOf(config),
-    },
-    { parent, providers: [gcpProvider(config, parent)] },
-  );
-};
+  return new GcpEndpoint(`${context.name}-endpoint`, { ...part.args, project: facts.project, region: facts.region }, { parent, providers: [requireGcpProvider(context)] });
+}

@@ -1,34 +1,32 @@
 /**
- * Which builder serves which kind. The estate looks kinds up here and nowhere
- * else, so adding a cloud is adding its builders to these tables.
+ * Which builder serves which kind: total records, so that a kind the plan can name
+ * without a builder here is a compile error.
  */
-import type { ClusterKind, DatabaseKind, StorageKind } from "../config/schema";
 import { s3StorageBuilder } from "./aws";
 import { digitalOceanDatabaseBuilder, digitalOceanEndpointBuilder, doksClusterBuilder } from "./digitalocean";
 import { cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder } from "./gcp";
 import { inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder } from "./local";
-import type { ClusterBuilder, DatabaseBuilder, EndpointBuilder, EstateCluster, StorageBuilder } from "./types";
+import type { ClusterBuilders, DatabaseBuilders, EndpointBuilders, StorageBuilders } from "./types";
 
-export const clusterBuilders: Partial<Record<ClusterKind, ClusterBuilder>> = {
+export const clusterBuilders: ClusterBuilders = {
   local: localClusterBuilder,
   gke: gkeClusterBuilder,
   shared: sharedClusterBuilder,
   doks: doksClusterBuilder,
 };
 
-export const databaseBuilders: Partial<Record<DatabaseKind, DatabaseBuilder>> = {
+export const databaseBuilders: DatabaseBuilders = {
   incluster: inClusterDatabaseBuilder,
   cloudsql: cloudSqlBuilder,
   digitalocean: digitalOceanDatabaseBuilder,
 };
 
-export const storageBuilders: Partial<Record<Exclude<StorageKind, "none">, StorageBuilder>> = {
+export const storageBuilders: StorageBuilders = {
   minio: minioStorageBuilder,
   s3: s3StorageBuilder,
 };
 
-/** The endpoint follows the cluster's cloud: its addresses and DNS. */
-export const endpointBuilders: Partial<Record<EstateCluster["cloud"], EndpointBuilder>> = {
+export const endpointBuilders: EndpointBuilders = {
   local: localEndpointBuilder,
   gcp: gcpEndpointBuilder,
   digitalocean: digitalOceanEndpointBuilder,

@@ -1,52 +1,29 @@
-/** Builders for an estate on an existing cluster: the hub's services live in its namespace. */
+/** Builders for pieces that live inside the cluster: a local cluster, in-cluster PostgreSQL and MinIO. */
 import { LocalCluster } from "../../components/cluster/local";
+import { kubernetesTargetOf } from "../../components/cluster/types";
 import { InClusterPostgres } from "../../components/database/incluster";
 import type { HubEndpoint } from "../../components/endpoint/types";
 import { MinioStore } from "../../components/storage/minio";
-import type { ClusterBuilder, DatabaseBuilder, EndpointBuilder, StorageBuilder } from "./types";
+import type { ClusterPlan, DatabasePlan, EndpointPlan, StoragePlan } from "../plan";
+import type { EstateCluster, EstateContext, TenantContext } from "./types";
 
-export const localClusterBuilder: ClusterBuilder = ({ config, parent }) => {
-  const settings = config.cluster.local;
-  const cluster = new LocalCluster(
-    `${config.tenant.name}-cluster`,
-    { context: settings.context, storageClass: settings.storageClass },
-    { parent },
-  );
-  return Object.assign(cluster, { outputs: { kubeContext: cluster.context } });
-};
+export function localClusterBuilder(part: Extract<ClusterPlan, { kind: "local" }>, context: EstateContext): EstateCluster {
+  const cluster = new LocalCluster(`${context.name}-cluster`, part.args, { parent: context.parent });
+  return { kind: "local", ...kubernetesTargetOf(cluster), outputs: { kubeContext: cluster.context } };
+}
 
 /** Works on any cluster kind: the database is a StatefulSet in the tenant namespace. */
-export const inClusterDatabaseBuilder: DatabaseBuilder = ({ config, parent, cluster, namespace }) =>
-  new InClusterPostgres(
-    `${config.tenant.name}-database`,
-    {
-      tenant: config.tenant.name,
-      namespace,
-      image: config.database.incluster.image,
-      storage: config.database.incluster.storage,
-      storageClass: cluster.storageClass,
-      protect: config.tenant.protection === "production",
-    },
-    { parent, providers: [cluster.provider] },
-  );
+export function inClusterDatabaseBuilder(part: Extract<DatabasePlan, { kind: "incluster" }>, context: TenantContext) {
+  const { parent, cluster, namespace } = context;
+  return new InClusterPostgres(`${context.name}-database`, { ...part.args, namespace, storageClass: cluster.storageClass }, { parent, providers: [cluster.provider] });
+}
 
-export const minioStorageBuilder: StorageBuilder = ({ config, parent, cluster, namespace }) =>
-  new MinioStore(
-    `${config.tenant.name}-storage`,
-    {
-      tenant: config.tenant.name,
-      namespace,
-      image: config.storage.minio.image,
-      clientImage: config.storage.minio.clientImage,
-      storage: config.storage.minio.storage,
-      storageClass: cluster.storageClass,
-      protect: config.tenant.protection === "production",
-    },
-    { parent, providers: [cluster.provider] },
-  );
+export function minioStorageBuilder(part: Extract<StoragePlan, { kind: "minio" }>, context: TenantContext) {
+  const { parent, cluster, namespace } = context;
+  return new MinioStore(`${context.name}-storage`, { ...part.args, namespace, storageClass: cluster.storageClass }, { parent, providers: [cluster.provider] });
+}
 
-/** No address or name to reserve: the proxy is reached with `kubectl port-forward`. */
-export const localEndpointBuilder: EndpointBuilder = ({ config }): HubEndpoint => ({
-  hostname: config.endpoint.hostname,
-  readyResources: [],
-});
+/** No address or name to reserve: the proxy is a ClusterIP service reached with `kubectl port-forward`. */
+export function localEndpointBuilder(part: Extract<EndpointPlan, { kind: "local" }>): HubEndpoint {
+  return { hostname: part.hostname, proxyServiceType: "ClusterIP", readyResources: [] };
+}

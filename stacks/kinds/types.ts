@@ -1,29 +1,35 @@
 /**
- * The seams between the estate composition (stacks/tenant.ts) and each cloud's
- * components. A builder takes the parsed config and what the estate already
- * has, creates its component with `{ parent }`, and returns its provider-neutral face.
+ * The seams between the estate (stacks/estate.ts) and each kind's components. A
+ * builder takes its part of the plan, the providers the estate made once, and what
+ * the estate already has; it creates its component with `{ parent }` and returns
+ * the component's provider-neutral face. Faces are discriminated by kind, and the
+ * builder tables are total records, so a kind without a builder does not compile.
  */
+import type * as aws from "@pulumi/aws";
+import type * as digitalocean from "@pulumi/digitalocean";
+import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterStackOutput } from "../../components/cluster/gke-tenant";
 import type { KubernetesTarget } from "../../components/cluster/types";
 import type { PostgresServer } from "../../components/database/types";
 import type { HubEndpoint } from "../../components/endpoint/types";
 import type { ObjectStorage } from "../../components/storage/types";
-import type { StackConfig } from "../config/schema";
+import type { ClusterPlan, DatabasePlan, EndpointPlan, EstatePlan, StoragePlan } from "../plan";
 
-/** Cloud-specific facts a cluster shares with the database and endpoint of the same cloud. */
+/** Every cloud provider the estate uses, made once from the plan and handed down. */
+export interface EstateProviders {
+  readonly gcp?: gcp.Provider;
+  readonly aws?: aws.Provider;
+  readonly digitalocean?: digitalocean.Provider;
+}
+
+/** Facts a cluster on Google Cloud shares with the database and endpoint beside it. */
 export interface GcpClusterFacts {
-  readonly project: string;
-  readonly region: string;
-  /** The VPC network's id (`projects/<p>/global/networks/<n>`), for private services access. */
+  readonly project: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  /** The VPC network's id (`projects/<p>/global/networks/<n>`), for Cloud SQL's private IP. */
   readonly networkId: pulumi.Output<string>;
-  readonly clusterName: pulumi.Output<string>;
-  /** The cluster's location (zone or region). */
-  readonly location: pulumi.Output<string>;
-  /**
-   * The private services access connection on the network (Cloud SQL's private IP
-   * needs it). One per network, so the cluster's stack makes it; absent on a tenant
-   * of a shared cluster, whose cluster stack made it.
-   */
+  /** The private services access connection, when this stack made it (a shared cluster's stack did otherwise). */
   readonly privateServicesAccess?: pulumi.Resource;
 }
 
@@ -33,19 +39,28 @@ export interface DigitalOceanClusterFacts {
   readonly clusterId: pulumi.Output<string>;
 }
 
-/** A cluster as the estate sees it: the neutral face plus what its cloud's neighbours need. */
-export interface EstateCluster extends KubernetesTarget {
-  readonly gcp?: GcpClusterFacts;
-  readonly digitalocean?: DigitalOceanClusterFacts;
-  /** Stack outputs the cluster contributes (kubeconfig as a secret, names, ids). */
+interface ClusterFaceBase extends KubernetesTarget {
+  /** Stack outputs the cluster contributes (names, ids; kubeconfig as a secret). */
   readonly outputs: Record<string, pulumi.Input<unknown>>;
 }
 
+export type EstateCluster =
+  | (ClusterFaceBase & { readonly kind: "local" })
+  | (ClusterFaceBase & { readonly kind: "gke" | "shared"; readonly gcp: GcpClusterFacts })
+  | (ClusterFaceBase & { readonly kind: "doks"; readonly digitalocean: DigitalOceanClusterFacts });
+
 export interface EstateContext {
-  readonly config: StackConfig;
+  /** The estate's name: every component is named `${name}-<role>`. */
+  readonly name: string;
+  readonly plan: EstatePlan;
+  readonly providers: EstateProviders;
   /** The estate component: every builder creates its component with `{ parent }`. */
   readonly parent: pulumi.ComponentResource;
+  /** A shared-cluster tenant's view of its cluster stack's outputs, read once by the estate. */
+  readonly clusterStack?: ClusterStackFacts;
 }
+
+export type ClusterStackFacts = Readonly<Record<ClusterStackOutput, pulumi.Output<string>>>;
 
 /** What the estate has once the cluster and the tenant namespace exist. */
 export interface TenantContext extends EstateContext {
@@ -54,7 +69,9 @@ export interface TenantContext extends EstateContext {
   readonly namespace: pulumi.Output<string>;
 }
 
-export type ClusterBuilder = (context: EstateContext) => EstateCluster;
-export type DatabaseBuilder = (context: TenantContext) => PostgresServer;
-export type StorageBuilder = (context: TenantContext) => ObjectStorage;
-export type EndpointBuilder = (context: TenantContext) => HubEndpoint;
+type Builders<P extends { kind: string }, C, F> = { readonly [K in P["kind"]]: (part: Extract<P, { kind: K }>, context: C) => F };
+
+export type ClusterBuilders = Builders<ClusterPlan, EstateContext, EstateCluster>;
+export type DatabaseBuilders = Builders<DatabasePlan, TenantContext, PostgresServer>;
+export type StorageBuilders = Builders<StoragePlan, TenantContext, ObjectStorage>;
+export type EndpointBuilders = Builders<EndpointPlan, TenantContext, HubEndpoint>;

@@ -3,7 +3,8 @@
  * which deny private addresses: the database and the in-cluster object store.
  * Each rule opens one port to as few peers as can be named.
  */
-import type { EgressRule } from "./values";
+/** A NetworkPolicy egress rule in Kubernetes' own shape. */
+export type EgressRule = Record<string, unknown>;
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
