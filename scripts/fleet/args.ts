@@ -33,7 +33,7 @@ Choosing stacks (default: every stack):
   --stacks a,b             exactly these stacks
   --changed-since <ref>    the stacks a change since <ref> touches: a changed stack file
                            touches its stack, a change to program code touches every stack
-                           (docs, tests, CI and scripts/ touch none)
+                           (docs, tests, CI and the diff's and fleet's scripts touch none)
 
 Options:
   --parallel N             run up to N stacks at once (default ${DEFAULT_PARALLEL})
