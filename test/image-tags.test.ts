@@ -12,7 +12,7 @@ import { contentTag, folderContentTag, includedPaths, readContextFiles, type Con
 import { choiceKey, imageBuildPlan, imageChoiceProblems } from "../components/images/choice";
 import { addedPackagesProblems, derivedDockerfile, derivedTag } from "../components/images/derived";
 import { homeSeedConfigMap, homeSeedProblems, homeSeedValues } from "../components/images/home-seed";
-import { availableImages, IMAGES_DIR, imageNameProblems } from "../components/images/image";
+import { availableImages, IMAGES_DIR, imageNameProblems, notebookImages } from "../components/images/image";
 import { chartFilesPresent, chartSchemaErrors } from "./support/chart-schema";
 import { chartImage, chartImageValue, digestReference, parseReference, pinnedReferenceProblems } from "../components/images/reference";
 
@@ -104,7 +104,9 @@ describe("the content tag of an image folder on disk", () => {
   });
 
   it("lists the buildable images: the folders with a Dockerfile, internal ones left out", () => {
-    expect(availableImages()).toEqual(["datascience", "workshop"]);
+    expect(availableImages()).toEqual(["dashboard", "datascience", "knowledge-repo", "workshop"]);
+    expect(notebookImages()).toEqual(["datascience", "workshop"]);
+    expect(imageNameProblems("dashboard")[0]).toMatch(/choose one of datascience, workshop/);
     expect(imageNameProblems("workshop")).toEqual([]);
     expect(imageNameProblems("_derived")[0]).toMatch(/choose one of datascience, workshop/);
   });

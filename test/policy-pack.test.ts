@@ -70,7 +70,7 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
   },
   { policy: "s3-public-access-block", stack: "habari-nairobi", breakIt: (p) => (inputs(p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-lake-public-access-block").restrictPublicBuckets = false) },
   { policy: "s3-encryption", stack: "habari-kisumu", breakIt: (p) => remove(p, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-notebooks-encryption") },
-  { policy: "s3-tls-only", stack: "habari-nairobi", breakIt: (p) => remove(p, "aws:s3/bucketPolicy:BucketPolicy", "-public-tls-only") },
+  { policy: "s3-tls-only", stack: "habari-cluster", breakIt: (p) => remove(p, "aws:s3/bucketPolicy:BucketPolicy", "-public-tls-only") },
   { policy: "s3-versioning", stack: "habari-kisumu", breakIt: (p) => remove(p, "aws:s3/bucketVersioning:BucketVersioning", "-lake-versioning") },
   {
     policy: "iam-no-wildcard-allow",

@@ -233,6 +233,9 @@ export class GkeCluster extends pulumi.ComponentResource {
       },
     );
 
+    // GKE runs one node-pool operation per cluster at a time: the system pool goes first, so
+    // that the namespace and the hub can start while the user and GPU pools are still queued.
+    const queuedAfter: pulumi.Resource[] = [];
     const pool = (role: string, settings: { machineType: string; minNodes: number; maxNodes: number; initialNodes: number }, labels: Record<string, string>, taints: Taint[], accelerator?: { type: string; count: number }) =>
       new gcp.container.NodePool(
         `${name}-${role}`,
@@ -249,10 +252,11 @@ export class GkeCluster extends pulumi.ComponentResource {
           resourceLabels: args.labels,
           accelerator,
         }),
-        { parent: this },
+        { parent: this, dependsOn: [...queuedAfter] },
       );
 
     const systemPool = pool("system", { ...args.systemPool, initialNodes: 1 }, { ...SYSTEM_POOL_LABELS }, []);
+    queuedAfter.push(systemPool);
     const userPool = pool("users", { ...args.userPool, initialNodes: 0 }, { ...USER_POOL_LABELS }, [USER_POOL_TAINT]);
     const gpuPool = args.gpu
       ? pool(

@@ -33,9 +33,17 @@ export function availableImages(imagesDir = IMAGES_DIR): string[] {
     .sort();
 }
 
-/** Why an image name cannot be built, or an empty list. */
+/** The start hook every notebook image carries (docker-stacks' before-notebook.d); service images have none. */
+export const HOME_SEED_HOOK = path.join("hooks", "50-hubfleet-home-seed");
+
+/** The images notebook servers can run: those that carry the home-seeding start hook. */
+export function notebookImages(imagesDir = IMAGES_DIR): string[] {
+  return availableImages(imagesDir).filter((name) => fs.existsSync(path.join(imagesDir, name, HOME_SEED_HOOK)));
+}
+
+/** Why a notebook image name cannot be built, or an empty list. */
 export function imageNameProblems(imageName: string, imagesDir = IMAGES_DIR): string[] {
-  const names = availableImages(imagesDir);
+  const names = notebookImages(imagesDir);
   return names.includes(imageName) ? [] : [`"${imageName}" is not an image of images/: choose one of ${names.join(", ")}, or give a pinned external reference`];
 }
 

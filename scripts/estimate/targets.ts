@@ -44,9 +44,8 @@ if (require.main === module) {
     const fs = await import("node:fs");
     const path = await import("node:path");
     const out = path.resolve(__dirname, "..", "..", "out");
-    const plans = fs
-      .readdirSync(out)
-      .sort()
+    const { stackNames } = await import("../render");
+    const plans = stackNames(path.resolve(__dirname, "..", ".."))
       .map((stack) => JSON.parse(fs.readFileSync(path.join(out, stack, "plan.json"), "utf8")) as Plan);
     process.stdout.write(targetsMarkdown(plans));
   })();

@@ -1,5 +1,7 @@
 /** Placeholders for gcp resources and provider functions (merged in placeholders.ts). */
+import * as fs from "node:fs";
 import { CLUSTER_STACK_OUTPUTS } from "../../components/cluster/gke-tenant";
+import { rawConfigFromStackFile, stackFilePath } from "../../stacks/config/load";
 import { known, secretOutput, type PlaceholderRules } from "./placeholder-kit";
 
 const text = (value: unknown, fallback: string): string => (typeof value === "string" && value !== "" ? value : fallback);
@@ -13,7 +15,23 @@ export function clusterStackPlaceholders(stack: string): Record<string, unknown>
   return {
     kubeconfig: secretOutput(known(stack, "kubeconfig")),
     ...Object.fromEntries(Object.values(CLUSTER_STACK_OUTPUTS).map((output) => [output, known(stack, output)])),
+    ...clusterStackConfigFacts(stack),
   };
+}
+
+/**
+ * The outputs a cluster stack takes straight from its config (project and region),
+ * read from its stack file when it sits in this project: a tenant's render then shows
+ * the real region, and its cost is priced there.
+ */
+function clusterStackConfigFacts(stack: string): Record<string, string> {
+  const file = stackFilePath(stack, process.cwd());
+  if (!fs.existsSync(file)) return {};
+  const gcp = rawConfigFromStackFile(fs.readFileSync(file, "utf8")).values.gcp as { project?: unknown; region?: unknown } | undefined;
+  const facts: Record<string, string> = {};
+  if (typeof gcp?.project === "string") facts[CLUSTER_STACK_OUTPUTS.gcpProject] = gcp.project;
+  if (typeof gcp?.region === "string") facts[CLUSTER_STACK_OUTPUTS.gcpRegion] = gcp.region;
+  return facts;
 }
 
 export const gcpPlaceholders: PlaceholderRules = {
