@@ -5,13 +5,13 @@
  * config file and writes out/<stack>/plan.json, hub-values.yaml and README.md.
  * No cloud, no Pulumi CLI: secure values cannot be decrypted and render as "[secret]".
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, NAMESPACE, rawConfigFromStackFile, stackFilePath } from "../stacks/config/load";
+import { ConfigError, NAMESPACE, rawConfigFromStackFile, readRuntimeConfig, stackFilePath } from "../stacks/config/load";
 import { installMockRuntime, resolveOutputs, settle } from "./render/mock-runtime";
 import { withEstimates } from "./render/estimates";
+import { renderInWorkers } from "./render/render-stacks";
 import { buildPlan, hubValuesYaml, readme } from "./render/report";
 
 const projectDir = path.resolve(__dirname, "..");
@@ -50,16 +50,22 @@ export function stackNames(dir = projectDir): string[] {
     .sort();
 }
 
-/** Renders one stack in this process; returns the files written. */
-export async function renderStack(stack: string, outRoot: string, busyUsers?: number): Promise<string[]> {
-  const file = stackFilePath(stack, projectDir);
+/**
+ * Renders one stack in this process; returns the files written. Several stacks may
+ * render one after another in one process (the workers of render/render-stacks.ts do).
+ * `configDir` holds the stack file, the project directory unless given.
+ */
+export async function renderStack(stack: string, outRoot: string, busyUsers?: number, configDir = projectDir): Promise<string[]> {
+  const file = stackFilePath(stack, configDir);
   if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(projectDir, file)}`);
   const raw = rawConfigFromStackFile(fs.readFileSync(file, "utf8"));
   const config = Object.fromEntries(Object.entries(raw.values).map(([key, value]) => [`${NAMESPACE}:${key}`, value]));
   const recorder = await installMockRuntime({ stack, config });
-  process.chdir(projectDir);
-  const imported = (await import("../index")) as { default?: Record<string, unknown> } & Record<string, unknown>;
-  const exported = imported.default ?? imported;
+  // What index.ts does, called rather than imported (an import runs the program once per process),
+  // and loaded after the mocks, as the program is under the CLI. It finds its stack file in the working directory.
+  process.chdir(configDir);
+  const { runProgram } = await import("../stacks/program");
+  const exported: Record<string, unknown> = runProgram(readRuntimeConfig(stack));
   await settle();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutputs(value);
@@ -77,29 +83,25 @@ export async function renderStack(stack: string, outRoot: string, busyUsers?: nu
 }
 
 /**
- * Renders stacks in child processes (the Pulumi runtime holds one stack's state at a
- * time), as many at once as there are cores.
+ * Renders stacks in worker processes, as many at once as there are cores, each worker
+ * rendering stacks one after another; prints a line per stack, and the error of a failed one.
  */
 export async function renderStacks(
   stacks: readonly string[],
   outRoot: string,
-  parallel = Math.max(1, os.cpus().length),
+  parallel = os.availableParallelism(),
   busyUsers?: number,
 ): Promise<{ stack: string; ok: boolean }[]> {
-  const busy = busyUsers === undefined ? [] : ["--busy-users", String(busyUsers)];
-  const results: { stack: string; ok: boolean }[] = [];
-  const queue = [...stacks];
-  const worker = async () => {
-    for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) {
-      const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [require.resolve("tsx/cli"), __filename, "--stack", stack!, "--out", outRoot, ...busy], { stdio: "inherit" });
-        child.on("close", resolve);
-      });
-      results.push({ stack, ok: code === 0 });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, stacks.length) }, worker));
-  return results.sort((a, b) => a.stack.localeCompare(b.stack));
+  const { stacks: results } = await renderInWorkers(stacks, {
+    parallel,
+    outRoot,
+    ...(busyUsers === undefined ? {} : { busyUsers }),
+    onRendered: ({ stack, error }) => {
+      if (error === undefined) console.log(`rendered ${stack}: ${path.relative(process.cwd(), path.join(outRoot, stack))}/{plan.json,hub-values.yaml,README.md}`);
+      else console.error(`${stack}: ${error}`);
+    },
+  });
+  return results.map(({ stack, error }) => ({ stack, ok: error === undefined })).sort((a, b) => a.stack.localeCompare(b.stack));
 }
 
 async function main(): Promise<number> {
