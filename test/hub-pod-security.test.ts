@@ -67,7 +67,8 @@ const STACKS: [string, ClusterNetworkFacts][] = [
 describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm", () => {
   describe.each(STACKS)("%s", (stack, network) => {
     const values = stackValues(stack, network);
-    const manifests = helmTemplate(values, stack, `${stack}-hub`);
+    // A skipped describe still runs its body to collect tests: only call helm when it is there.
+    const manifests = helmPresent ? helmTemplate(values, stack, `${stack}-hub`) : [];
     const pods = renderedPods(manifests);
 
     it("passes the chart's schema", () => {

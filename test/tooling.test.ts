@@ -18,3 +18,15 @@ describe("dependencies", () => {
     }
   });
 });
+
+describe("the program as `pulumi up` compiles it", () => {
+  // Pulumi's runtime reads only tsconfig.pulumi.json's own compilerOptions (not `extends`) over
+  // its defaults (ES2020, nodenext): they must state what tsc checks against.
+  it("states the target, module and resolution that tsc type-checks with", () => {
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, "..", file), "utf8").replace(/^\s*\/\/.*$/gm, "")) as { compilerOptions: Record<string, unknown> };
+    const checked = read("tsconfig.json").compilerOptions;
+    const runtime = read("tsconfig.pulumi.json").compilerOptions;
+    for (const option of ["target", "module", "moduleResolution"]) expect(runtime[option], option).toBe(checked[option]);
+    expect(runtime.noCheck).toBe(true);
+  });
+});
