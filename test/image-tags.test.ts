@@ -41,7 +41,7 @@ describe("the content tag of a set of files", () => {
         const i = pick % files.length;
         const base = contentTag(files);
         const changed = (change: Partial<ContextFile>) => files.map((f, j) => (j === i ? { ...f, ...change } : f));
-        expect(contentTag(changed({ content: `${files[i]!.content as string}!` }))).not.toBe(base);
+        expect(contentTag(changed({ content: `${files[i]!.content}!` }))).not.toBe(base);
         expect(contentTag(changed({ executable: !files[i]!.executable }))).not.toBe(base);
         expect(contentTag(changed({ path: `${files[i]!.path}.moved` }))).not.toBe(base);
         expect(contentTag(files.filter((_, j) => j !== i))).not.toBe(base);

@@ -64,7 +64,7 @@ export function planProblems(resources: readonly PlanResource[], production: boo
     if (JSON.stringify(withoutPublicEgress(resource.inputs)).includes("0.0.0.0/0")) problems.push(`${where}: opens 0.0.0.0/0`);
     const policyKey = POLICY_INPUTS[resource.type];
     if (policyKey && typeof resource.inputs[policyKey] === "string") {
-      const document = JSON.parse(resource.inputs[policyKey] as string) as PolicyDocument;
+      const document = JSON.parse(resource.inputs[policyKey]) as PolicyDocument;
       for (const problem of policyWildcardProblems(document)) problems.push(`${where}: ${problem}`);
     }
     if (STATEFUL_TYPES.has(resource.type) && resource.protect !== production) {
@@ -96,7 +96,7 @@ describe("the invariants can fail", () => {
   const [stack] = RENDERED_STACKS.filter((name) => renderedPlan(name).resources.some((r) => r.type === "aws:iam/rolePolicy:RolePolicy" || r.type === "aws:s3/bucketPolicy:BucketPolicy"));
   const base = renderedPlan(stack ?? "dev").resources;
   const broken = (change: (resources: PlanResource[]) => void) => {
-    const copy = structuredClone(base) as PlanResource[];
+    const copy: PlanResource[] = structuredClone(base);
     change(copy);
     return planProblems(copy, isProduction(stack ?? "dev"));
   };
@@ -114,7 +114,7 @@ describe("the invariants can fail", () => {
         const policy = r.find((x) => x.type in POLICY_INPUTS)!;
         const key = POLICY_INPUTS[policy.type]!;
         const document = JSON.parse(policy.inputs[key] as string) as PolicyDocument;
-        document.Statement.push({ Sid: "Everything", Effect: "Allow", Action: ["s3:*"], Resource: ["*"] } as PolicyDocument["Statement"][number]);
+        document.Statement.push({ Sid: "Everything", Effect: "Allow", Action: ["s3:*"], Resource: ["*"] });
         policy.inputs[key] = JSON.stringify(document);
       }),
     ).toContainEqual(expect.stringMatching(/wildcard/));

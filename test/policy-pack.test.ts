@@ -28,7 +28,7 @@ function find(plan: Plan, type: string, nameSuffix = ""): PlanResource {
 }
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const inputs = (plan: Plan, type: string, nameSuffix = ""): Inputs => find(plan, type, nameSuffix).inputs as Inputs;
+const inputs = (plan: Plan, type: string, nameSuffix = ""): Inputs => find(plan, type, nameSuffix).inputs;
 const values = (plan: Plan): Inputs => inputs(plan, "kubernetes:helm.sh/v3:Release").values as Inputs;
 const remove = (plan: Plan, type: string, nameSuffix: string) => {
   const doomed = find(plan, type, nameSuffix);

@@ -30,7 +30,7 @@ function resource(plan: Plan, name: string): PlanResource {
 /** Sets one input of a fixture resource by its path, such as "nodeConfig.taints[1].value". */
 function setInput(plan: Plan, name: string, inputPath: string, value: unknown): void {
   const keys = inputPath.split(/\.|\[(\d+)\]\.?/).filter((key) => key !== undefined && key !== "");
-  let node = resource(plan, name).inputs as Record<string, unknown>;
+  let node = resource(plan, name).inputs;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   const last = keys[keys.length - 1]!;
   if (!(last in node)) throw new Error(`${name} has no input ${inputPath}`);

@@ -12,7 +12,7 @@ export interface GitHub {
   list<T>(path: string): Promise<T[]>;
 }
 
-export function gitHub(token: string, fetchFn: Fetch = fetch as unknown as Fetch, apiUrl = "https://api.github.com"): GitHub {
+export function gitHub(token: string, fetchFn: Fetch = fetch, apiUrl = "https://api.github.com"): GitHub {
   const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetchFn(`${apiUrl}${path}`, {
       method,

@@ -269,7 +269,7 @@ export async function installMockRuntime(options: MockRuntimeOptions): Promise<P
 
 /** Resolves an Output (or a structure of them) to plain JSON, secrets as "[secret]". */
 export async function resolveOutputs(value: unknown): Promise<unknown> {
-  const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
+  const output: pulumi.Output<unknown> = pulumi.output(value);
   const resolved = await new Promise<unknown>((resolve) => {
     output.apply((v: unknown) => {
       resolve(v);

@@ -47,7 +47,7 @@ export const gcpPlaceholders: PlaceholderRules = {
     "gcp:container/cluster:Cluster": (name, inputs) => ({
       name: text(inputs.name, name),
       endpoint: known(name, "endpoint"),
-      masterAuth: { ...((inputs.masterAuth as object | undefined) ?? {}), clusterCaCertificate: known(name, "masterAuth.clusterCaCertificate") },
+      masterAuth: { ...((inputs.masterAuth) ?? {}), clusterCaCertificate: known(name, "masterAuth.clusterCaCertificate") },
       selfLink: known(name, "selfLink"),
     }),
     "gcp:sql/databaseInstance:DatabaseInstance": (name, inputs) => ({

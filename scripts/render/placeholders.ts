@@ -26,11 +26,11 @@ const OUTPUT_RULES: Record<string, OutputRule> = {
   "random:index/randomBytes:RandomBytes": (name) => ({ hex: secretOutput(known(name, "hex")), base64: secretOutput(known(name, "base64")) }),
   "random:index/randomId:RandomId": (name) => ({ hex: "0a1b2c3d", b64Url: known(name, "b64Url"), dec: "1234" }),
   "kubernetes:core/v1:Namespace": (name, inputs) => ({
-    metadata: { ...((inputs.metadata as object | undefined) ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
+    metadata: { ...((inputs.metadata) ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
   }),
   "kubernetes:core/v1:Service": (name, inputs) => ({
     status: { loadBalancer: { ingress: [{ ip: known(name, "loadBalancerIp") }] } },
-    metadata: { ...((inputs.metadata as object | undefined) ?? {}) },
+    metadata: { ...((inputs.metadata) ?? {}) },
   }),
 };
 
