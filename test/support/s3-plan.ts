@@ -1,28 +1,7 @@
-/** Checks on a recorded plan that hold for every S3 estate: hardened buckets, no wildcard IAM. */
+/** A check on a recorded plan that holds for every S3 estate: hardened buckets. */
 import { expect } from "vitest";
-import { policyWildcardProblems, type PolicyDocument } from "../../components/storage/iam-policy";
-import type { PlanRecorder, RecordedResource } from "../../scripts/render/mock-runtime";
-
-const POLICY_INPUTS: Record<string, string> = {
-  "aws:iam/userPolicy:UserPolicy": "policy",
-  "aws:iam/rolePolicy:RolePolicy": "policy",
-  "aws:iam/policy:Policy": "policy",
-  "aws:iam/role:Role": "assumeRolePolicy",
-  "aws:s3/bucketPolicy:BucketPolicy": "policy",
-};
-
-/** Every IAM or bucket policy document in the plan, by the resource that holds it. */
-export function policyDocuments(plan: PlanRecorder): { resource: RecordedResource; document: PolicyDocument }[] {
-  return plan.resources
-    .filter((r) => r.type in POLICY_INPUTS)
-    .map((resource) => ({ resource, document: JSON.parse(resource.inputs[POLICY_INPUTS[resource.type]!] as string) as PolicyDocument }));
-}
-
-export function expectNoWildcardIam(plan: PlanRecorder): void {
-  const documents = policyDocuments(plan);
-  expect(documents.length).toBeGreaterThan(0);
-  for (const { resource, document } of documents) expect(policyWildcardProblems(document), resource.name).toEqual([]);
-}
+import type { PolicyDocument } from "../../components/storage/iam-policy";
+import type { PlanRecorder } from "../../scripts/render/mock-runtime";
 
 /** Each bucket has a public-access block (all four), encryption, ownership enforced and a TLS-only policy after the block. */
 export function expectEveryBucketHardened(plan: PlanRecorder): void {
