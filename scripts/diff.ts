@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { combinedMarkdown, stackMarkdown } from "./diff/markdown";
 import { diffStack, type RenderedStack, type StackDiff } from "./diff/plan-diff";
 import { stacksInFiles, touchedStacks, type TouchedStack } from "./diff/touched-stacks";
+import { runMain } from "./run-main";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -141,11 +142,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 }

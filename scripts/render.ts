@@ -13,6 +13,7 @@ import { installMockRuntime, resolveOutputs, settle } from "./render/mock-runtim
 import { withEstimates } from "./render/estimates";
 import { renderInWorkers } from "./render/render-stacks";
 import { buildPlan, hubValuesYaml, readme } from "./render/report";
+import { runMain } from "./run-main";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -125,11 +126,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 }

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DriftResult } from "./drift-check";
 import { fromEnvironment, type GitHub } from "./github";
+import { runMain } from "../run-main";
 
 export const DRIFT_LABEL = "drift";
 
@@ -82,11 +83,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 }

@@ -32,6 +32,17 @@ export interface ClusterCapabilities {
   readonly tenantOf?: ClusterKind;
 }
 
+const GKE_CAPABILITIES: ClusterCapabilities = {
+    cloud: "gcp",
+    cloudSettings: "gcp",
+    publishesIssuer: true,
+    databases: ["cloudsql", "incluster"],
+    defaultDatabase: "cloudsql",
+    storages: ["none", "s3", "minio"],
+    defaultStorage: "none",
+    publicProxy: true,
+  };
+
 export const CLUSTER_CAPABILITIES: Readonly<Record<ClusterKind, ClusterCapabilities>> = {
   local: {
     cloud: "local",
@@ -42,28 +53,10 @@ export const CLUSTER_CAPABILITIES: Readonly<Record<ClusterKind, ClusterCapabilit
     defaultStorage: "minio",
     publicProxy: false,
   },
-  gke: {
-    cloud: "gcp",
-    cloudSettings: "gcp",
-    publishesIssuer: true,
-    databases: ["cloudsql", "incluster"],
-    defaultDatabase: "cloudsql",
-    storages: ["none", "s3", "minio"],
-    defaultStorage: "none",
-    publicProxy: true,
-  },
-  shared: {
-    cloud: "gcp",
-    // Project and region come from the cluster stack; set here they must agree with it.
-    cloudSettings: "gcp",
-    publishesIssuer: true,
-    databases: ["cloudsql", "incluster"],
-    defaultDatabase: "cloudsql",
-    storages: ["none", "s3", "minio"],
-    defaultStorage: "none",
-    publicProxy: true,
-    tenantOf: "gke",
-  },
+  gke: GKE_CAPABILITIES,
+  // A tenant's share of a gke cluster stack: the same capabilities; project and region come
+  // from the cluster stack (set in the stack file they must agree with it).
+  shared: { ...GKE_CAPABILITIES, tenantOf: "gke" },
   doks: {
     cloud: "digitalocean",
     cloudSettings: "digitalocean",
