@@ -68,6 +68,25 @@ function render(checkout: string, stack: string, outRoot: string): Promise<Rende
   });
 }
 
+/**
+ * Renders several stacks in `checkout`: in one process with worker processes where that
+ * checkout's render knows `--stacks` (one SDK load per worker, not per stack), one
+ * process per stack otherwise (an older base).
+ */
+async function renderMany(checkout: string, stacks: readonly string[], outRoot: string, limit: number): Promise<RenderResult[]> {
+  if (stacks.length === 0) return [];
+  const renderScript = fs.readFileSync(path.join(checkout, "scripts", "render.ts"), "utf8");
+  if (!renderScript.includes('"--stacks"')) return inParallel(stacks.map((stack) => () => render(checkout, stack, outRoot)), limit);
+  const log = await new Promise<string>((resolve) => {
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/render.ts", "--stacks", stacks.join(","), "--out", outRoot], { cwd: checkout });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+    child.on("close", () => resolve(text));
+  });
+  return stacks.map((stack) => ({ stack, ok: fs.existsSync(path.join(outRoot, stack, "plan.json")), log }));
+}
+
 /** Runs the jobs at most `limit` at a time (each render is its own process). */
 async function inParallel<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
   const results: T[] = new Array<T>(jobs.length);
@@ -112,14 +131,17 @@ async function main(): Promise<number> {
   const headOut = path.join(args.out, "head");
   const inBase = touched.filter((t) => t.change !== "added").map((t) => t.stack);
   const inHead = touched.filter((t) => t.change !== "removed").map((t) => t.stack);
-  // Both sides share one queue, so a one-stack diff renders base and head at once.
   const checkout = inBase.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-base-")) : undefined;
   let results: RenderResult[];
   if (checkout) git(["worktree", "add", "--detach", "--quiet", checkout, baseCommit]);
   try {
     if (checkout) fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(checkout, "node_modules"), "dir");
-    const jobs = [...inBase.map((stack) => () => render(checkout!, stack, baseOut)), ...inHead.map((stack) => () => render(projectDir, stack, headOut))];
-    results = await inParallel(jobs, limit);
+    // The two sides render at once, each in its own worker processes.
+    const [baseRendered, headRendered] = await Promise.all([
+      checkout ? renderMany(checkout, inBase, baseOut, limit) : Promise.resolve([]),
+      renderMany(projectDir, inHead, headOut, limit),
+    ]);
+    results = [...baseRendered, ...headRendered];
   } finally {
     if (checkout) git(["worktree", "remove", "--force", checkout]);
   }

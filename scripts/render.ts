@@ -19,6 +19,8 @@ const projectDir = path.resolve(__dirname, "..");
 
 interface RenderArgs {
   stack?: string;
+  /** Several stacks in worker processes, as `--all` does (the render diff uses it). */
+  stacks?: string[];
   all: boolean;
   out: string;
   /** Active users of the busy cost estimate. */
@@ -31,14 +33,15 @@ function parseArgs(argv: string[]): RenderArgs {
     const arg = argv[i];
     if (arg === "--all") args.all = true;
     else if (arg === "--stack") args.stack = argv[++i];
+    else if (arg === "--stacks") args.stacks = (argv[++i] ?? "").split(",").filter((name) => name !== "");
     else if (arg === "--out") args.out = path.resolve(argv[++i] ?? "out");
     else if (arg === "--busy-users") args.busyUsers = Number(argv[++i]);
-    else throw new Error(`unknown argument ${arg}; use --stack <name> or --all, and optionally --out <dir> and --busy-users <n>`);
+    else throw new Error(`unknown argument ${arg}; use --stack <name>, --stacks a,b or --all, and optionally --out <dir> and --busy-users <n>`);
   }
   if (args.busyUsers !== undefined && !(Number.isInteger(args.busyUsers) && args.busyUsers >= 0)) {
     throw new Error("--busy-users takes a whole number of active users, such as 10");
   }
-  if (!args.all && !args.stack) throw new Error("name a stack with --stack <name>, or render every stack with --all");
+  if (!args.all && !args.stack && !args.stacks) throw new Error("name a stack with --stack <name>, or render every stack with --all");
   return args;
 }
 
@@ -107,8 +110,8 @@ export async function renderStacks(
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  if (args.all) {
-    const results = await renderStacks(stackNames(), args.out, undefined, args.busyUsers);
+  if (args.all || args.stacks) {
+    const results = await renderStacks(args.stacks ?? stackNames(), args.out, undefined, args.busyUsers);
     return results.every((r) => r.ok) ? 0 : 1;
   }
   const stack = args.stack!;
