@@ -2,8 +2,8 @@
  * npm run fleet-scale [-- --tenants N --parallel P --keep]
  *
  * Generates N tenant stacks (default 100) on one shared cluster in a temporary
- * directory, renders all of them twice (the second render stands in for the other
- * side of a render diff), checks the two renders agree byte for byte and that a
+ * directory, renders all of them twice (the two sides of a render diff) and diffs every
+ * stack with the render diff's own functions, checks the two renders agree byte for byte and that a
  * tenant rendered alone matches its batch render, and prints wall time, per-stack
  * time and peak memory. Exits 1 past the 3-minute budget or on any mismatch.
  */
@@ -14,6 +14,8 @@ import { runOrder } from "./fleet/graph";
 import { loadFleet } from "./fleet/stacks";
 import { CLUSTER_STACK, tenantName, writeScaleFleet } from "./fleet-scale/generate";
 import { scaleReport, type RoundFigures } from "./fleet-scale/report";
+import { stackMarkdown } from "./diff/markdown";
+import { diffStack, type RenderedStack } from "./diff/plan-diff";
 import { renderInWorkers } from "./render/render-stacks";
 
 const projectDir = path.resolve(__dirname, "..");
@@ -93,6 +95,15 @@ async function main(): Promise<number> {
     await renderRound("render", stacks, configDir, path.join(root, "out-a"), args.parallel),
     await renderRound("second render", stacks, configDir, path.join(root, "out-b"), args.parallel),
   ];
+  // The diff itself: every stack's two renders compared field by field and summarised, as `npm run diff` does.
+  const diffStarted = performance.now();
+  const read = (dir: string, stack: string): RenderedStack => ({
+    plan: JSON.parse(fs.readFileSync(path.join(root, dir, stack, "plan.json"), "utf8")) as RenderedStack["plan"],
+    hubValues: fs.existsSync(path.join(root, dir, stack, "hub-values.yaml")) ? fs.readFileSync(path.join(root, dir, stack, "hub-values.yaml"), "utf8") : "",
+  });
+  const changed = stacks.map((stack) => diffStack(stack, read("out-a", stack), read("out-b", stack))).filter((diff) => diff.status !== "unchanged" || stackMarkdown(diff) === "");
+  const diffMs = performance.now() - diffStarted;
+  process.stdout.write(`diffed ${stacks.length} stacks in ${(diffMs / 1000).toFixed(1)} s: ${changed.length} with a change\n`);
   const totalWallMs = performance.now() - started;
 
   const a = readTree(path.join(root, "out-a"));
@@ -113,7 +124,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${probe} rendered alone matches its batch render: ${leaked.length === 0 ? "yes" : `no, ${leaked.join(", ")}`}\n`);
   if (args.keep) process.stdout.write(`kept ${root}\n`);
   else fs.rmSync(root, { recursive: true, force: true });
-  return totalWallMs <= BUDGET_MS && unstable.length === 0 && leaked.length === 0 ? 0 : 1;
+  return totalWallMs <= BUDGET_MS && unstable.length === 0 && leaked.length === 0 && changed.length === 0 ? 0 : 1;
 }
 
 main().then(
