@@ -16,13 +16,18 @@ import { gkeTenantClusterProblems, type GkeTenantClusterArgs } from "../componen
 import type { LocalClusterArgs } from "../components/cluster/local";
 import { cloudSqlProblems, type CloudSqlPostgresArgs } from "../components/database/cloudsql";
 import { digitalOceanPostgresProblems, type DigitalOceanPostgresArgs } from "../components/database/digitalocean";
+import { externalPostgresProblems, type ExternalPostgresArgs } from "../components/database/external";
 import type { InClusterPostgresArgs } from "../components/database/incluster";
 import { digitalOceanEndpointProblems, type DigitalOceanEndpointArgs } from "../components/endpoint/digitalocean";
 import { gcpEndpointProblems, type GcpEndpointArgs } from "../components/endpoint/gcp";
+import { route53RecordsProblems, type Route53Zone } from "../components/endpoint/route53";
+import { openhexaLoginProblems } from "../components/hub/openhexa";
+import { renkuPresetProblems } from "../components/hub/renku";
 import { OAUTH_KINDS, type HubSpec } from "../components/hub/spec";
 import { hubReleaseName, ownerLabels, ownerTagList, ownerTags, tenantNamespace } from "../components/naming";
 import type { GcpNetworkArgs } from "../components/network/gcp";
 import type { ArgProblem } from "../components/problems";
+import type { SecretInput } from "../components/secret";
 import type { MinioStoreArgs } from "../components/storage/minio";
 import { s3StorageProblems, type S3StorageArgs, type SharedPiece } from "../components/storage/s3";
 import { s3FleetSharedProblems, type S3FleetSharedArgs } from "../components/storage/s3-fleet";
@@ -60,7 +65,14 @@ export type ClusterPlan =
 export type DatabasePlan =
   | { readonly kind: "incluster"; readonly args: Omit<InClusterPostgresArgs, "namespace" | "storageClass"> }
   | { readonly kind: "cloudsql"; readonly args: Omit<CloudSqlPostgresArgs, "project" | "region" | "network" | "privateServicesAccess" | "kubernetesProvider"> }
-  | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanPostgresArgs, "region" | "vpcId" | "kubernetesClusterId" | "namespace"> };
+  | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanPostgresArgs, "region" | "vpcId" | "kubernetesClusterId" | "namespace"> }
+  /** No database server: the hub on SQLite on a small volume, no explore database. */
+  | { readonly kind: "none" }
+  | {
+      readonly kind: "external";
+      /** The admin password stays a config secret until the builder hands its value to the component. */
+      readonly args: Omit<ExternalPostgresArgs, "admin"> & { readonly admin: { readonly user: string; readonly password: SecretInput; readonly database: string } };
+    };
 
 export type StorageCredentialPlan = { readonly kind: "accessKey" } | { readonly kind: "webIdentity"; readonly oidcProvider: SharedPiece };
 
@@ -68,10 +80,16 @@ export type StoragePlan =
   | { readonly kind: "minio"; readonly args: Omit<MinioStoreArgs, "namespace" | "storageClass"> }
   | { readonly kind: "s3"; readonly args: Omit<S3StorageArgs, "credentials">; readonly credentials: StorageCredentialPlan };
 
+/** The hub's records in an AWS Route53 zone, instead of the cloud's own DNS (the estate's aws provider). */
+export interface Route53Plan {
+  readonly hostname: string;
+  readonly zone: Route53Zone;
+}
+
 export type EndpointPlan =
   | { readonly kind: "local"; readonly hostname?: string }
-  | { readonly kind: "gcp"; readonly args: Omit<GcpEndpointArgs, "project" | "region"> }
-  | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanEndpointArgs, "region" | "vpcId"> };
+  | { readonly kind: "gcp"; readonly args: Omit<GcpEndpointArgs, "project" | "region">; readonly route53?: Route53Plan }
+  | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanEndpointArgs, "region" | "vpcId">; readonly route53?: Route53Plan };
 
 /** The providers the estate makes once and hands down; absent ones are not needed. */
 export interface ProvidersPlan {
@@ -139,14 +157,16 @@ export function plan(config: StackConfig): PlanResult {
 
   const cluster = clusterPlan(config, report, labels);
   const storageKind: StorageKind = config.storage.kind ?? capabilities.defaultStorage;
+  const route53 = config.endpoint.route53Zone !== undefined;
   const providers: ProvidersPlan = {
     ...(capabilities.cloud === "gcp" ? { gcp: { project: config.gcp?.project, region: config.gcp?.region, defaultLabels: labels } } : {}),
     ...(capabilities.cloud === "digitalocean" ? { digitalocean: { tags: digitalOceanTags(config) } } : {}),
-    ...(storageKind === "s3" && config.aws
+    ...((storageKind === "s3" || route53) && config.aws
       ? { aws: { region: config.aws.region, defaultTags: ownerTags(tenantName, config.tenant.labels) } }
       : {}),
   };
   if (storageKind === "s3" && !config.aws) report(["aws"], "is required when storage.kind is s3: set aws.region");
+  if (route53 && storageKind !== "s3" && !config.aws) report(["aws"], "is required with endpoint.route53Zone: set aws.region (the provider for the account holding the zone)");
   if (!capabilities.storages.includes(storageKind)) {
     report(["storage", "kind"], `${storageKind} does not fit cluster.kind ${kind}; use ${capabilities.storages.join(", ")}`);
   }
@@ -332,14 +352,35 @@ function tenantPlan(
 function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem[], labels: Record<string, string>): DatabasePlan {
   const name = config.tenant.name;
   const protect = config.tenant.protection === "production";
+  const postgis = config.database.explorePostgis;
+  if (kind !== "external" && config.database.external) {
+    problems.push({ path: ["database", "external"], message: `is set, but database.kind is ${kind}; set database.kind: external to use it` });
+  }
   switch (kind) {
+    case "none":
+      if (postgis) problems.push({ path: ["database", "explorePostgis"], message: "is true, but database.kind none has no explore database" });
+      return { kind };
+    case "external": {
+      const settings = config.database.external;
+      if (!settings) {
+        problems.push({ path: ["database", "external"], message: "is required when database.kind is external: set host and admin (user, and password as a secret)" });
+        // Never built: the problem stops the plan.
+        return { kind: "none" };
+      }
+      const args = { tenant: name, host: settings.host, port: settings.port, sslMode: settings.sslMode, admin: settings.admin, postgis };
+      const externalKeys: Record<string, ConfigPath> = { host: ["database", "external", "host"], port: ["database", "external", "port"], sslMode: ["database", "external", "sslMode"] };
+      for (const message of externalPostgresProblems({ ...args, admin: { user: settings.admin.user, password: "" } })) {
+        problems.push({ path: externalKeys[message.split(" ")[0] ?? ""] ?? ["database", "external"], message });
+      }
+      return { kind, args };
+    }
     case "incluster": {
       const settings = config.database.incluster;
-      return { kind, args: { tenant: name, image: settings.image, storage: settings.storage, protect } };
+      return { kind, args: { tenant: name, image: settings.image, storage: settings.storage, protect, postgis } };
     }
     case "cloudsql": {
       const settings = config.database.cloudsql;
-      const args = { tenant: name, version: settings.version, tier: settings.tier, diskSizeGb: settings.diskSizeGb, highAvailability: settings.highAvailability, protect, labels };
+      const args = { tenant: name, version: settings.version, tier: settings.tier, diskSizeGb: settings.diskSizeGb, highAvailability: settings.highAvailability, protect, labels, postgis };
       problems.push(
         ...atConfigKeys(
           cloudSqlProblems({ ...args, project: "", region: "", network: "" }),
@@ -351,7 +392,7 @@ function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem
     }
     case "digitalocean": {
       const settings = config.database.digitalocean;
-      const args = { tenant: name, version: settings.version, size: settings.size, nodeCount: settings.nodeCount, protect, tags: digitalOceanTags(config) };
+      const args = { tenant: name, version: settings.version, size: settings.size, nodeCount: settings.nodeCount, protect, tags: digitalOceanTags(config), postgis };
       problems.push(
         ...atConfigKeys(
           digitalOceanPostgresProblems({ ...args, region: "", vpcId: "", kubernetesClusterId: "", namespace: "" }),
@@ -405,8 +446,23 @@ function s3Plan(config: StackConfig, report: Report, problems: Problem[]): Stora
 }
 
 function endpointPlan(config: StackConfig, report: Report, problems: Problem[], labels: Record<string, string>): EndpointPlan {
-  const { hostname, letsencryptEmail, gcpManagedZone, digitaloceanDomain } = config.endpoint;
+  const { hostname, letsencryptEmail, gcpManagedZone, digitaloceanDomain, route53Zone } = config.endpoint;
   const capabilities = CLUSTER_CAPABILITIES[config.cluster.kind];
+  let route53: Route53Plan | undefined;
+  if (route53Zone) {
+    for (const [key, set] of [["gcpManagedZone", gcpManagedZone], ["digitaloceanDomain", digitaloceanDomain]] as const) {
+      if (set) report(["endpoint", "route53Zone"], `and endpoint.${key} both hold the hub's name: keep one`);
+    }
+    if (capabilities.cloud === "local") report(["endpoint", "route53Zone"], "needs a public address to point at, which a local cluster has not");
+    if (!hostname) {
+      report(["endpoint", "hostname"], "is required with endpoint.route53Zone: it is the record to create");
+    } else {
+      problems.push(
+        ...atConfigKeys(route53RecordsProblems({ hostname, zone: route53Zone }), { hostname: ["endpoint", "hostname"], "zone.id": ["endpoint", "route53Zone", "id"] }, ["endpoint", "route53Zone"]),
+      );
+      route53 = { hostname, zone: route53Zone };
+    }
+  }
   if (hostname && !letsencryptEmail) report(["endpoint", "letsencryptEmail"], "is required with endpoint.hostname: letsencrypt needs a contact address");
   if (letsencryptEmail && !hostname) report(["endpoint", "hostname"], "is required with endpoint.letsencryptEmail: https needs a host name");
   if (gcpManagedZone && capabilities.cloud !== "gcp") report(["endpoint", "gcpManagedZone"], `is a Cloud DNS zone, used on Google Cloud, not with cluster.kind ${config.cluster.kind}`);
@@ -418,12 +474,12 @@ function endpointPlan(config: StackConfig, report: Report, problems: Problem[], 
     case "gcp": {
       const args = { tenant: config.tenant.name, hostname, managedZone: gcpManagedZone, letsencryptEmail, labels };
       problems.push(...atConfigKeys(gcpEndpointProblems({ ...args, project: "", region: "" }), endpointKeys, ["endpoint"]));
-      return { kind: "gcp", args };
+      return { kind: "gcp", args, ...(route53 ? { route53 } : {}) };
     }
     case "digitalocean": {
       const args = { tenant: config.tenant.name, hostname, domain: digitaloceanDomain, letsencryptEmail };
       problems.push(...atConfigKeys(digitalOceanEndpointProblems({ ...args, region: "", vpcId: "" }), endpointKeys, ["endpoint"]));
-      return { kind: "digitalocean", args };
+      return { kind: "digitalocean", args, ...(route53 ? { route53 } : {}) };
     }
   }
 }
@@ -439,6 +495,47 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
   // An identity provider's redirect carries a code the hub trades for a token: never over plain http.
   if (OAUTH_KINDS.includes(auth.kind) && capabilities.publicProxy && !(config.endpoint.hostname && config.endpoint.letsencryptEmail)) {
     report(["endpoint", "hostname"], `is required for the ${auth.kind} login on a public load balancer: OAuth runs only over https (set endpoint.hostname and endpoint.letsencryptEmail)`);
+  }
+  if (auth.kind === "openhexa") {
+    const keys: Record<string, ConfigPath> = {
+      appUrl: ["hub", "auth", "appUrl"],
+      credentialsPath: ["hub", "auth", "credentialsPath"],
+      sessionCookieName: ["hub", "auth", "sessionCookieName"],
+    };
+    for (const message of openhexaLoginProblems(auth)) report(keys[message.split(" ")[0] ?? ""] ?? ["hub", "auth"], message);
+    // The App's session cookie is secure-only: the browser sends it to the hub only over https.
+    if (capabilities.publicProxy && !(config.endpoint.hostname && config.endpoint.letsencryptEmail)) {
+      report(["endpoint", "hostname"], "is required for the openhexa login on a public load balancer: the App's session cookie travels only over https (set endpoint.hostname and endpoint.letsencryptEmail)");
+    }
+  }
+  if (hub.renku) {
+    if (auth.kind !== "gitlab") {
+      report(["hub", "renku"], `needs the gitlab login (hub.auth.kind gitlab), not ${auth.kind}: servers clone GitLab projects with the user's token`);
+    } else {
+      const { cloneImage, ...preset } = hub.renku;
+      const hasGpuPool = kind === "gke" && config.cluster.gke.gpu !== undefined;
+      const image = cloneImage ?? hub.singleuser.image;
+      const messages = renkuPresetProblems({
+        gitlabUrl: auth.url,
+        checksGroups: auth.allowedGroups.length > 0,
+        cloneImage: `${image.name}:${image.tag}`,
+        gpuPlacement: hasGpuPool ? { nodeSelector: {}, tolerations: [] } : undefined,
+        ...preset,
+      });
+      for (const message of messages) {
+        const [first] = message.split(" ");
+        const path: ConfigPath =
+          first === "gitlabUrl"
+            ? ["hub", "auth", "url"]
+            : first === "project"
+              ? ["hub", "renku", "projects"]
+              : first?.startsWith("choices.")
+                ? ["hub", "renku", "choices", first.slice("choices.".length)]
+                : ["hub", "renku"];
+        // The component names the argument first; the key already says it.
+        report(path, first && path.length > 2 && first !== "project" ? message.slice(first.length + 1) : message);
+      }
+    }
   }
   if (auth.kind === "google" && auth.hostedDomains.length === 1) {
     // With one hosted domain, oauthenticator names users without it (alice, not alice@acme.org).

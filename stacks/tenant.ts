@@ -19,7 +19,8 @@ import { build, estateContext } from "./providers";
 export class TenantEstate extends pulumi.ComponentResource {
   readonly cluster: EstateCluster;
   readonly namespace: pulumi.Output<string>;
-  readonly database: PostgresServer;
+  /** Absent with database.kind none (the hub keeps SQLite). */
+  readonly database?: PostgresServer;
   readonly storage?: ObjectStorage;
   readonly hub: Hub;
   readonly outputs: Record<string, pulumi.Input<unknown>>;
@@ -48,7 +49,7 @@ export class TenantEstate extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
     const context: TenantContext = { ...base, cluster: this.cluster, namespace: this.namespace };
 
-    this.database = build<DatabasePlan, TenantContext, PostgresServer>(databaseBuilders, tenant.database, context);
+    this.database = build<DatabasePlan, TenantContext, PostgresServer | undefined>(databaseBuilders, tenant.database, context);
     this.storage = tenant.storage ? build<StoragePlan, TenantContext, ObjectStorage>(storageBuilders, tenant.storage, context) : undefined;
     const endpoint = build<EndpointPlan, TenantContext, HubEndpoint>(endpointBuilders, tenant.endpoint, context);
 
@@ -69,7 +70,7 @@ export class TenantEstate extends pulumi.ComponentResource {
           ...this.cluster.systemReady,
           // Placeholder pods are part of the release and wait for a user node; without them the pools finish alongside.
           ...(tenant.hub.scheduling.userPlaceholders > 0 ? this.cluster.userPools : []),
-          ...this.database.readyResources,
+          ...(this.database?.readyResources ?? []),
           ...(this.storage?.readyResources ?? []),
           ...endpoint.readyResources,
         ],
@@ -84,7 +85,7 @@ export class TenantEstate extends pulumi.ComponentResource {
       namespace: this.namespace,
       hubRelease: this.hub.releaseName,
       hubUrl: this.hub.url,
-      databaseHost: this.database.host,
+      ...(this.database ? { databaseHost: this.database.host } : {}),
       ...(this.storage ? { buckets: { ...this.storage.buckets } } : {}),
     };
     this.registerOutputs(this.outputs);

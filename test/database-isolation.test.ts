@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installMockRuntime, settle, type PlanRecorder, type RecordedResource } from "../scripts/render/mock-runtime";
-import { runProgramUnderMocks, stackFileConfig } from "./support/program";
+import { fixtureStackConfig, runProgramUnderMocks, stackFileConfig } from "./support/program";
 import { startPostgres, type TestServer } from "./support/postgres";
 
 const JOB = "kubernetes:batch/v1:Job";
@@ -93,8 +93,9 @@ interface Plans {
 
 async function renderPlans(): Promise<Plans> {
   const dev = await runProgramUnderMocks("dev", stackFileConfig("dev"));
-  const pipalhub = await runProgramUnderMocks("pipalhub", stackFileConfig("pipalhub"));
-  // No example stack passes a Kubernetes provider to Cloud SQL or uses an external server yet: rendered alone.
+  // The DOKS workshop fixture (the pipalhub example now runs without a database server).
+  const pipalhub = await runProgramUnderMocks("pipalhub", fixtureStackConfig("doks-workshop"));
+  // Cloud SQL and an external server, rendered alone with a Kubernetes provider of their own.
   const componentPlan = await installMockRuntime({ stack: "components" });
   const k8s = await import("@pulumi/kubernetes");
   const { CloudSqlPostgres } = await import("../components/database/cloudsql");

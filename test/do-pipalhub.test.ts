@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { settle, type PlanRecorder, type RecordedResource } from "../scripts/render/mock-runtime";
 import { workshopHubValues } from "../components/hub/workshop";
 import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
-import { runProgramUnderMocks, stackFileConfig } from "./support/program";
+import { fixtureStackConfig, runProgramUnderMocks } from "./support/program";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -32,9 +32,9 @@ function gkeVariant(values: Record<string, unknown>): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  ({ plan, outputs } = await runProgramUnderMocks("pipalhub", stackFileConfig("pipalhub")));
+  ({ plan, outputs } = await runProgramUnderMocks("pipalhub", fixtureStackConfig("doks-workshop")));
   pipal = [...plan.resources];
-  const raw = stackFileConfig("pipalhub");
+  const raw = fixtureStackConfig("doks-workshop");
   const { runProgram } = await import("../stacks/program");
   runProgram({ ...raw, values: gkeVariant(raw.values) });
   await settle();

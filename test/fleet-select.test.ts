@@ -84,7 +84,7 @@ describe("the destroy guard", () => {
   const all = fleet.map((stack) => stack.name);
 
   it("refuses every production stack not named one by one", () => {
-    expect(productionStacksNotNamed(fleet, all, [])).toEqual(["habari-cluster", "habari-kisumu", "habari-nairobi", "openhexa"]);
+    expect(productionStacksNotNamed(fleet, all, [])).toEqual(["habari-cluster", "habari-kisumu", "habari-nairobi", "openhexa", "renku"]);
     expect(productionStacksNotNamed(fleet, ["dev", "pipalhub"], [])).toEqual([]);
   });
 

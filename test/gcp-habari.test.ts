@@ -97,8 +97,23 @@ describe("a Habari tenant on the shared cluster", () => {
       { key: "hubfleet.io/tenant", operator: "Equal", value: "habari-nairobi", effect: "NoSchedule" },
     ]);
     expect(userPods.nodeAffinity).toEqual({ matchNodePurpose: "require" });
-    // No placeholders in this tenant: the release does not wait for its pool, which finishes alongside.
-    expect(inTenant(RELEASE).dependencies).not.toContain(inTenant(POOL).urn);
+    // The seed's four placeholders need a user node: the release waits for the tenant's pool.
+    expect(values().scheduling).toMatchObject({ userPlaceholder: { enabled: true, replicas: 4 } });
+    expect(inTenant(RELEASE).dependencies).toContain(inTenant(POOL).urn);
+  });
+
+  it("runs the seed's sizes and culling, and PostGIS in the explore database", () => {
+    expect(values().singleuser).toMatchObject({ cpu: { guarantee: 0.05, limit: 2 }, memory: { guarantee: "256M", limit: "8G" }, defaultUrl: "/lab" });
+    expect(values().cull).toMatchObject({ enabled: true, timeout: 7200, every: 300 });
+    const script = tenant.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.includes("database-isolation"))!;
+    expect(JSON.stringify(script.inputs)).toContain("CREATE EXTENSION IF NOT EXISTS postgis");
+  });
+
+  it("gives notebook pods an access key for the S3 drives, through the notebook-env Secret only", () => {
+    expect(tenant.filter((r) => r.type === "aws:iam/accessKey:AccessKey")).toHaveLength(1);
+    expect(tenant.filter((r) => r.type === "aws:iam/role:Role")).toEqual([]);
+    const env = (values().singleuser as { extraEnv: Record<string, { valueFrom?: { secretKeyRef?: { name: string } } }> }).extraEnv;
+    expect(env.AWS_SECRET_ACCESS_KEY?.valueFrom?.secretKeyRef?.name).toBe("hubfleet-notebook-env");
   });
 
   it("puts its own Cloud SQL instance on the shared network's private IP, relying on the cluster stack's peering", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { settle, type PlanRecorder, type RecordedResource } from "../scripts/render/mock-runtime";
 import { chartFilesPresent, chartSchemaErrors, SKIP_REASON } from "./support/chart-schema";
-import { runProgramUnderMocks, stackFileConfig } from "./support/program";
+import { fixtureStackConfig, runProgramUnderMocks } from "./support/program";
 
 let plan: PlanRecorder;
 let outputs: Record<string, unknown>;
@@ -12,10 +12,10 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const POOL = "gcp:container/nodePool:NodePool";
 
 beforeAll(async () => {
-  ({ plan, outputs } = await runProgramUnderMocks("openhexa", stackFileConfig("openhexa")));
+  ({ plan, outputs } = await runProgramUnderMocks("openhexa", fixtureStackConfig("gke-cloudsql")));
   openhexa = [...plan.resources];
   // The same estate as a disposable tenant, in the same runtime: every name is prefixed by the tenant.
-  const raw = stackFileConfig("openhexa");
+  const raw = fixtureStackConfig("gke-cloudsql");
   const { runProgram } = await import("../stacks/program");
   runProgram({ ...raw, values: { ...raw.values, tenant: { name: "scratch", protection: "disposable" } } });
   await settle();

@@ -6,16 +6,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hubfleetPolicies } from "../policy/policies";
 import type { Plan, PlanResource } from "../scripts/render/report";
 import { evaluate } from "./support/policy-harness";
+import { renderedFixturePlans } from "./support/fixture-plans";
 import { renderedPlans } from "./support/rendered-plans";
 
 let plans: Map<string, Plan>;
+/** Scenarios no example shows any more: a DigitalOcean database, web identity (test/fixtures/stacks/). */
+let fixtures: Map<string, Plan>;
 
-beforeAll(() => {
+beforeAll(async () => {
   plans = new Map(renderedPlans().map((plan) => [plan.stack, plan]));
+  fixtures = await renderedFixturePlans({ "doks-workshop": "pipalhub", "shared-s3-web-identity": "habari-kisumu" });
 }, 300_000);
 
 function copyOf(stack: string): Plan {
-  const plan = plans.get(stack);
+  const plan = plans.get(stack) ?? fixtures.get(stack);
   if (!plan) throw new Error(`no rendered plan for ${stack}`);
   return structuredClone(plan);
 }
@@ -53,13 +57,13 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
   { policy: "gke-node-auto-repair-upgrade", stack: "openhexa", breakIt: (p) => (inputs(p, POOL, "-system").management.autoUpgrade = false) },
   {
     policy: "cloudsql-no-public-ip",
-    stack: "openhexa",
+    stack: "habari-nairobi",
     breakIt: (p) => Object.assign(inputs(p, SQL).settings.ipConfiguration, { ipv4Enabled: true, authorizedNetworks: [{ value: "0.0.0.0/0" }] }),
   },
   { policy: "cloudsql-no-public-ip", stack: "habari-kisumu", breakIt: (p) => delete inputs(p, SQL).settings.ipConfiguration.ipv4Enabled },
   { policy: "cloudsql-tls-only", stack: "habari-kisumu", breakIt: (p) => (inputs(p, SQL).settings.ipConfiguration.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED") },
-  { policy: "cloudsql-backups-pitr", stack: "openhexa", breakIt: (p) => (inputs(p, SQL).settings.backupConfiguration.pointInTimeRecoveryEnabled = false) },
-  { policy: "cloudsql-deletion-protection", stack: "openhexa", breakIt: (p) => (inputs(p, SQL).settings.deletionProtectionEnabled = false) },
+  { policy: "cloudsql-backups-pitr", stack: "habari-nairobi", breakIt: (p) => (inputs(p, SQL).settings.backupConfiguration.pointInTimeRecoveryEnabled = false) },
+  { policy: "cloudsql-deletion-protection", stack: "habari-nairobi", breakIt: (p) => (inputs(p, SQL).settings.deletionProtectionEnabled = false) },
   {
     policy: "cloudsql-postgres-log-flags",
     stack: "habari-nairobi",
@@ -76,7 +80,7 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
     policy: "iam-no-wildcard-allow",
     stack: "habari-kisumu",
     breakIt: (p) => {
-      const policy = inputs(p, "aws:iam/rolePolicy:RolePolicy");
+      const policy = inputs(p, "aws:iam/userPolicy:UserPolicy");
       const document = JSON.parse(policy.policy as string);
       document.Statement[0].Action = ["s3:*"];
       policy.policy = JSON.stringify(document);
@@ -84,7 +88,7 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
   },
   {
     policy: "iam-web-identity-one-service-account",
-    stack: "habari-nairobi",
+    stack: "shared-s3-web-identity",
     breakIt: (p) => {
       const role = inputs(p, "aws:iam/role:Role");
       const trust = JSON.parse(role.assumeRolePolicy as string);
@@ -95,14 +99,14 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
       role.assumeRolePolicy = JSON.stringify(trust);
     },
   },
-  { policy: "do-database-firewall-cluster-only", stack: "pipalhub", breakIt: (p) => inputs(p, "digitalocean:index/databaseFirewall:DatabaseFirewall").rules.push({ type: "ip_addr", value: "0.0.0.0/0" }) },
-  { policy: "do-database-firewall-cluster-only", stack: "pipalhub", breakIt: (p) => remove(p, "digitalocean:index/databaseFirewall:DatabaseFirewall", "-firewall") },
-  { policy: "do-everything-in-vpc", stack: "pipalhub", breakIt: (p) => delete inputs(p, "digitalocean:index/databaseCluster:DatabaseCluster").privateNetworkUuid },
+  { policy: "do-database-firewall-cluster-only", stack: "doks-workshop", breakIt: (p) => inputs(p, "digitalocean:index/databaseFirewall:DatabaseFirewall").rules.push({ type: "ip_addr", value: "0.0.0.0/0" }) },
+  { policy: "do-database-firewall-cluster-only", stack: "doks-workshop", breakIt: (p) => remove(p, "digitalocean:index/databaseFirewall:DatabaseFirewall", "-firewall") },
+  { policy: "do-everything-in-vpc", stack: "doks-workshop", breakIt: (p) => delete inputs(p, "digitalocean:index/databaseCluster:DatabaseCluster").privateNetworkUuid },
   { policy: "k8s-namespace-pod-security", stack: "dev", breakIt: (p) => (inputs(p, "kubernetes:core/v1:Namespace").metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged") },
   { policy: "k8s-no-privileged-containers", stack: "dev", breakIt: (p) => (inputs(p, "kubernetes:apps/v1:StatefulSet", "-database-server").spec.template.spec.containers[0].securityContext = { privileged: true }) },
   { policy: "k8s-no-privileged-containers", stack: "dev", breakIt: (p) => (inputs(p, "kubernetes:batch/v1:Job", "-setup-job").spec.template.spec.hostNetwork = true) },
   { policy: "k8s-no-privileged-containers", stack: "habari-kisumu", breakIt: (p) => delete values(p).singleuser.cloudMetadata },
-  { policy: "hub-no-secret-literal", stack: "openhexa", breakIt: (p) => (values(p).hub.config.GenericOAuthenticator.client_secret = "[secret]") },
+  { policy: "hub-no-secret-literal", stack: "renku", breakIt: (p) => (values(p).hub.config.GitLabOAuthenticator.client_secret = "[secret]") },
   { policy: "hub-no-secret-literal", stack: "pipalhub", breakIt: (p) => (values(p).proxy.secretToken = "0123456789abcdef") },
   { policy: "hub-no-secret-literal", stack: "habari-nairobi", breakIt: (p) => (values(p).hub.extraConfig["hubfleet-99-oops"] = 'c.GitHubOAuthenticator.client_secret = "abc123"') },
   { policy: "hub-login-https", stack: "openhexa", breakIt: (p) => (values(p).proxy.https.enabled = false) },
@@ -130,9 +134,9 @@ describe("the hubfleet policy pack", () => {
     }
   });
 
-  it("finds nothing wrong in any rendered example stack", async () => {
-    expect([...plans.keys()].sort()).toEqual(["dev", "habari-cluster", "habari-kisumu", "habari-nairobi", "openhexa", "pipalhub"]);
-    for (const plan of plans.values()) {
+  it("finds nothing wrong in any rendered example stack or fixture", async () => {
+    expect([...plans.keys()].sort()).toEqual(["dev", "habari-cluster", "habari-kisumu", "habari-nairobi", "openhexa", "pipalhub", "renku"]);
+    for (const plan of [...plans.values(), ...fixtures.values()]) {
       const violations = await evaluate(hubfleetPolicies, plan);
       expect(violations.filter((v) => !(v.policy in AWAITING_FIX)), plan.stack).toEqual([]);
     }

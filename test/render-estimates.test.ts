@@ -35,6 +35,7 @@ describe("the estimates in every render", () => {
       "habari-nairobi": "tenant on a shared cluster (marginal)",
       openhexa: "tenant",
       pipalhub: "tenant",
+      renku: "tenant",
     });
     const idle = (stack: string) => plans.find((p) => p.stack === stack)!.cost!.idle;
     // The cluster fee belongs to the cluster stack, never to its tenants.

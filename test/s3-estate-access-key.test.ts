@@ -1,14 +1,14 @@
 /** A dedicated-cluster tenant with S3 and accessKey credentials: the key reaches pods only through a Secret. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET, type PlanRecorder } from "../scripts/render/mock-runtime";
-import { runProgramUnderMocks, stackFileConfig } from "./support/program";
+import { fixtureStackConfig, runProgramUnderMocks } from "./support/program";
 import { expectEveryBucketHardened } from "./support/s3-plan";
 
 let plan: PlanRecorder;
 
 beforeAll(async () => {
   // The openhexa tenant (a dedicated GKE cluster) with S3 storage: it owns its public bucket, and authenticates with a key.
-  const raw = stackFileConfig("openhexa");
+  const raw = fixtureStackConfig("gke-cloudsql");
   const values = { ...raw.values, aws: { region: "eu-west-1" }, storage: { kind: "s3", s3: { credentials: "accessKey" } } };
   ({ plan } = await runProgramUnderMocks("openhexa", { values, securePaths: raw.securePaths }));
 });

@@ -1,13 +1,13 @@
 /** The habari-kisumu stack: a Habari tenant on the shared GKE cluster with its data in S3, keyless. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET, type PlanRecorder } from "../scripts/render/mock-runtime";
-import { runProgramUnderMocks, stackFileConfig } from "./support/program";
+import { fixtureStackConfig, runProgramUnderMocks } from "./support/program";
 
 let plan: PlanRecorder;
 let outputs: Record<string, unknown>;
 
 beforeAll(async () => {
-  ({ plan, outputs } = await runProgramUnderMocks("habari-kisumu", stackFileConfig("habari-kisumu")));
+  ({ plan, outputs } = await runProgramUnderMocks("habari-kisumu", fixtureStackConfig("shared-s3-web-identity")));
 });
 
 const values = () => plan.one("kubernetes:helm.sh/v3:Release").inputs.values as { singleuser: Record<string, unknown> };

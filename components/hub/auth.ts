@@ -25,7 +25,7 @@ const AUTHENTICATOR_CLASSES = {
 } as const;
 
 export interface AuthValuesInput {
-  readonly auth: Exclude<AuthSpec, { kind: "workshop" }>;
+  readonly auth: Exclude<AuthSpec, { kind: "workshop" | "openhexa" }>;
   /** The hub's public name; the OAuth callback is derived from it. */
   readonly hostname?: string;
   /** The Kubernetes Secret holding the keys in AUTH_SECRET_KEYS. */
@@ -35,7 +35,7 @@ export interface AuthValuesInput {
 /** Whether an auth kind has a secret the auth Secret must hold, by key. */
 export function authSecretKeys(auth: AuthSpec): string[] {
   if (auth.kind === "dummy") return auth.password ? [AUTH_SECRET_KEYS.dummyPassword] : [];
-  if (auth.kind === "workshop") return [];
+  if (auth.kind === "workshop" || auth.kind === "openhexa") return [];
   return [AUTH_SECRET_KEYS.clientSecret];
 }
 

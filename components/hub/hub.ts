@@ -13,6 +13,7 @@ import { kubernetesLabels } from "../naming";
 import type { ClusterNetworkFacts } from "../pod-security";
 import type { ObjectStorage } from "../storage/types";
 import { AUTH_SECRET_KEYS, authSecretKeys } from "./auth";
+import { AuthStateKey } from "./auth-state";
 import { notebookEnvData, type NotebookEnvInput, type NotebookStorageEnv } from "./notebook-env";
 import type { HubSpec } from "./spec";
 import { buildHubValues, CHART, type EgressRule } from "./values";
@@ -34,7 +35,8 @@ export interface HubArgs {
   readonly storageClass?: string;
   /** How users reach the hub: address, name, and whether the proxy is a load balancer. */
   readonly endpoint: HubEndpoint;
-  readonly database: PostgresServer;
+  /** The hub's and the explore database's server; without one the hub keeps SQLite on a small volume. */
+  readonly database?: PostgresServer;
   readonly storage?: ObjectStorage;
   /** What must exist before the release: the system pool, the address and DNS records, users and buckets. */
   readonly dependsOn: pulumi.Resource[];
@@ -63,24 +65,26 @@ export class Hub extends pulumi.ComponentResource {
     const labels = kubernetesLabels(args.tenant, "hub");
     const secretMeta = (secretName: string) => ({ name: secretName, namespace: args.namespace, labels });
 
-    const hubLogin = args.database.hub;
-    const hubDbSecret = new k8s.core.v1.Secret(
-      `${name}-db-url`,
-      {
-        metadata: secretMeta(HUB_SECRET_NAMES.hubDatabase),
-        type: "Opaque",
-        stringData: {
-          url: pulumi.secret(
-            pulumi
-              .all([args.database.host, args.database.port, hubLogin.password])
-              .apply(([host, port, password]) =>
-                postgresUrl({ host, port, database: hubLogin.database, user: hubLogin.user, password, sslMode: args.database.sslMode }),
+    const database = args.database;
+    const hubDbSecret = database
+      ? new k8s.core.v1.Secret(
+          `${name}-db-url`,
+          {
+            metadata: secretMeta(HUB_SECRET_NAMES.hubDatabase),
+            type: "Opaque",
+            stringData: {
+              url: pulumi.secret(
+                pulumi
+                  .all([database.host, database.port, database.hub.password])
+                  .apply(([host, port, password]) =>
+                    postgresUrl({ host, port, database: database.hub.database, user: database.hub.user, password, sslMode: database.sslMode }),
+                  ),
               ),
-          ),
-        },
-      },
-      { parent: this },
-    );
+            },
+          },
+          { parent: this },
+        )
+      : undefined;
 
     const authSecret = new k8s.core.v1.Secret(
       `${name}-auth`,
@@ -88,7 +92,8 @@ export class Hub extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const envInput = notebookEnvInput(args.database, args.storage);
+    // The openhexa login brings each user's environment from the App instead of the tenant-wide one.
+    const envInput = args.spec.auth.kind === "openhexa" ? pulumi.output<NotebookEnvInput>({}) : notebookEnvInput(args.database, args.storage);
     const notebookEnvSecret = new k8s.core.v1.Secret(
       `${name}-notebook-env`,
       {
@@ -106,8 +111,13 @@ export class Hub extends pulumi.ComponentResource {
         ? new WorkshopUsers(`${name}-workshop`, { namespace: args.namespace, participants: auth.participants }, { parent: this })
         : undefined;
     const workshopSecretName: pulumi.Output<string | undefined> = workshopUsers?.secretName ?? pulumi.output(undefined);
+    // The openhexa login and the Renku-style preset keep auth state, encrypted with a key the estate makes.
+    const authStateKey =
+      auth.kind === "openhexa" || args.spec.renku
+        ? new AuthStateKey(`${name}-auth-state-key`, { namespace: args.namespace, labels }, { parent: this })
+        : undefined;
     const notebookEgress = pulumi
-      .all([args.database.notebookEgress, args.storage?.notebookEgress ?? []])
+      .all([database?.notebookEgress ?? [], args.storage?.notebookEgress ?? []])
       .apply(([databaseRules, storageRules]) => [...databaseRules, ...storageRules] as EgressRule[]);
 
     const credential = args.storage?.credential;
@@ -132,7 +142,7 @@ export class Hub extends pulumi.ComponentResource {
             serviceAnnotations,
             serviceType: args.endpoint.proxyServiceType,
           },
-          hubDatabaseUrl: { secretName: HUB_SECRET_NAMES.hubDatabase, key: "url" },
+          hubDatabaseUrl: database ? { secretName: HUB_SECRET_NAMES.hubDatabase, key: "url" } : undefined,
           authSecretName: HUB_SECRET_NAMES.auth,
           notebookEnv: { secretName: HUB_SECRET_NAMES.notebookEnv, names: envNames },
           webIdentity:
@@ -163,7 +173,14 @@ export class Hub extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [hubDbSecret, authSecret, notebookEnvSecret, ...(workshopUsers ? [workshopUsers] : []), ...args.dependsOn],
+        dependsOn: [
+          ...(hubDbSecret ? [hubDbSecret] : []),
+          authSecret,
+          notebookEnvSecret,
+          ...(workshopUsers ? [workshopUsers] : []),
+          ...(authStateKey ? [authStateKey] : []),
+          ...args.dependsOn,
+        ],
       },
     );
 
@@ -194,17 +211,19 @@ export function hubUrl(endpoint: HubEndpoint): pulumi.Output<string> {
 }
 
 /** Resolves the database's explore login and the storage's face into plain notebook-env input. */
-function notebookEnvInput(database: PostgresServer, storage: ObjectStorage | undefined): pulumi.Output<NotebookEnvInput> {
-  const explore = pulumi
-    .all([database.host, database.port, database.explore.password])
-    .apply(([host, port, password]) => ({
-      host,
-      port,
-      database: database.explore.database,
-      user: database.explore.user,
-      password,
-      sslMode: database.sslMode,
-    }));
+function notebookEnvInput(database: PostgresServer | undefined, storage: ObjectStorage | undefined): pulumi.Output<NotebookEnvInput> {
+  const explore: pulumi.Output<NotebookEnvInput["explore"]> = database
+    ? pulumi
+        .all([database.host, database.port, database.explore.password])
+        .apply(([host, port, password]) => ({
+          host,
+          port,
+          database: database.explore.database,
+          user: database.explore.user,
+          password,
+          sslMode: database.sslMode,
+        }))
+    : pulumi.output(undefined);
   if (!storage) return explore.apply((e) => ({ explore: e }));
   const credential = storage.credential;
   const credentialEnv: pulumi.Output<Pick<NotebookStorageEnv, "accessKey" | "roleArn">> =

@@ -44,6 +44,17 @@ export type AuthSpec =
       readonly admins: readonly string[];
       /** username → password; the participants are the allow list. */
       readonly participants: Readonly<Record<string, SecretInput>>;
+    }
+  | {
+      readonly kind: "openhexa";
+      /** The OpenHexa App's https origin, whose session the hub trusts. */
+      readonly appUrl: string;
+      /** The App's credentials view, a path on appUrl. */
+      readonly credentialsPath: string;
+      /** The App's session cookie. */
+      readonly sessionCookieName: string;
+      /** App usernames who are hub admins; whoever the App vouches for may log in. */
+      readonly admins: readonly string[];
     };
 
 export type AuthKind = AuthSpec["kind"];
@@ -93,9 +104,31 @@ export interface HubSchedulingSpec {
   readonly userPlaceholders: number;
 }
 
+/** The Renku-style preset (renku.ts), laid over the gitlab login. */
+export interface RenkuSpec {
+  readonly defaultRef: string;
+  /** Projects offered in the spawn form; empty lets users type any path they can read. */
+  readonly projects: readonly string[];
+  /** A home volume besides the clone (git is the persistence). */
+  readonly homeVolume: boolean;
+  /** Push uncommitted work to an autosave branch when a server stops. */
+  readonly autosave: boolean;
+  /** The clone's emptyDir size limit, a Kubernetes quantity. */
+  readonly repoSizeLimit: string;
+  /** The image that clones; the notebook image when unset. */
+  readonly cloneImage?: ImageSpec;
+  readonly choices: {
+    readonly cpu: readonly number[];
+    readonly memory: readonly string[];
+    readonly gpu: readonly number[];
+    readonly defaultUrl: readonly string[];
+  };
+}
+
 export interface HubSpec {
   readonly auth: AuthSpec;
   readonly singleuser: SingleuserSpec;
   readonly culling: CullingSpec;
   readonly scheduling: HubSchedulingSpec;
+  readonly renku?: RenkuSpec;
 }

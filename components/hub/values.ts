@@ -9,7 +9,9 @@ import { authValues } from "./auth";
 import type { EgressRule } from "../egress";
 import type { ClusterNetworkFacts } from "../pod-security";
 import { notebookEnvReferences } from "./notebook-env";
+import { openhexaLoginFragment } from "./openhexa";
 import { notebookSecurityValues } from "./pod-security-values";
+import { renkuPresetFragment } from "./renku";
 import { WORKSHOP_SECRET_NAME, workshopHubValues } from "./workshop";
 
 export const CHART = {
@@ -39,8 +41,8 @@ export interface HubValuesInput {
     /** LoadBalancer on a cloud; ClusterIP where there is none (kind, minikube), reached by port-forward. */
     readonly serviceType: "LoadBalancer" | "ClusterIP";
   };
-  /** The full hub database URL, password included, in a Secret. */
-  readonly hubDatabaseUrl: SecretKeyRef;
+  /** The full hub database URL, password included, in a Secret; without one the hub keeps SQLite on a small volume. */
+  readonly hubDatabaseUrl?: SecretKeyRef;
   /** The Secret with the auth kind's secrets (see auth.ts). */
   readonly authSecretName: string;
   /** The notebook environment Secret and the variable names it holds. */
@@ -59,6 +61,27 @@ export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/servic
 const WEB_IDENTITY_VOLUME = "aws-web-identity-token";
 
 const HUB_DB_URL_ENV = "HUBFLEET_HUB_DB_URL";
+
+/** The hub's SQLite volume when there is no database server: users, tokens and auth state only. */
+export const SQLITE_VOLUME_SIZE = "1Gi";
+
+/** hub.db and the hub's database settings: PostgreSQL from a Secret, or SQLite on a volume. */
+function hubDatabaseValues(url: SecretKeyRef | undefined, storageClass: string | undefined): Record<string, unknown> {
+  if (!url) {
+    return { db: { type: "sqlite-pvc", upgrade: true, pvc: { storage: SQLITE_VOLUME_SIZE, ...(storageClass ? { storageClassName: storageClass } : {}) } } };
+  }
+  return {
+    // The database is outside the chart: let the hub migrate its schema when the chart's JupyterHub changes.
+    db: { type: "postgres", upgrade: true },
+    extraEnv: {
+      [HUB_DB_URL_ENV]: { valueFrom: { secretKeyRef: { name: url.secretName, key: url.key } } },
+    },
+    extraConfig: {
+      // The chart leaves db_url unset when hub.db.url is; this sets it from the Secret.
+      "hubfleet-00-database": `import os\nc.JupyterHub.db_url = os.environ["${HUB_DB_URL_ENV}"]\n`,
+    },
+  };
+}
 
 function placementValues(placement: PodPlacement) {
   return {
@@ -159,17 +182,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
     : {};
 
   const base: Record<string, unknown> = {
-    hub: {
-      // The database is outside the chart: let the hub migrate its schema when the chart's JupyterHub changes.
-      db: { type: "postgres", upgrade: true },
-      extraEnv: {
-        [HUB_DB_URL_ENV]: { valueFrom: { secretKeyRef: { name: input.hubDatabaseUrl.secretName, key: input.hubDatabaseUrl.key } } },
-      },
-      extraConfig: {
-        // The chart leaves db_url unset when hub.db.url is; this sets it from the Secret.
-        "hubfleet-00-database": `import os\nc.JupyterHub.db_url = os.environ["${HUB_DB_URL_ENV}"]\n`,
-      },
-    },
+    hub: hubDatabaseValues(input.hubDatabaseUrl, input.storageClass),
     proxy: proxyValues(input.endpoint),
     singleuser: {
       image: { name: singleuser.image.name, tag: singleuser.image.tag },
@@ -214,7 +227,25 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const auth =
     hub.auth.kind === "workshop"
       ? workshopHubValues({ secretName: input.workshop?.secretName ?? WORKSHOP_SECRET_NAME, admins: hub.auth.admins })
-      : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
+      : hub.auth.kind === "openhexa"
+        ? openhexaLoginFragment({
+            appUrl: hub.auth.appUrl,
+            credentialsPath: hub.auth.credentialsPath,
+            sessionCookieName: hub.auth.sessionCookieName,
+            admins: hub.auth.admins,
+          }).values
+        : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
   const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
-  return mergeValues(secured, auth);
+  const withAuth = mergeValues(secured, auth);
+  // The Renku-style preset goes over the gitlab login's values (its scopes, auth state, named servers).
+  if (!hub.renku || hub.auth.kind !== "gitlab") return withAuth;
+  const { cloneImage, ...preset } = hub.renku;
+  const renku = renkuPresetFragment({
+    gitlabUrl: hub.auth.url,
+    checksGroups: hub.auth.allowedGroups.length > 0,
+    cloneImage: imageRef(cloneImage ?? singleuser.image),
+    gpuPlacement: scheduling.gpu,
+    ...preset,
+  });
+  return mergeValues(withAuth, renku.values);
 }

@@ -203,12 +203,32 @@ const inclusterDatabase = z.strictObject({
   storage: storageQuantity.default("2Gi"),
 });
 
+/** An existing PostgreSQL server the estate does not own; it creates the tenant's logins and databases there. */
+const externalDatabase = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(5432),
+  /** What clients insist on: require or stricter (disable is refused). */
+  sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).default("require"),
+  /** A role with CREATEROLE and CREATEDB, and the database it connects to first. */
+  admin: z.strictObject({
+    user: z.string().min(1),
+    password: secret(),
+    database: z.string().min(1).default("postgres"),
+  }),
+});
+
 const database = z.strictObject({
-  /** Defaults by cluster kind (stacks/kinds/capabilities.ts): local → incluster, gke and shared → cloudsql, doks → digitalocean. */
+  /**
+   * Defaults by cluster kind (stacks/kinds/capabilities.ts): local → incluster, gke and shared → cloudsql, doks → digitalocean.
+   * none: the hub on SQLite on a small volume, no explore database. external: database.external.
+   */
   kind: z.enum(databaseKinds).optional(),
   cloudsql: cloudsqlDatabase.default(cloudsqlDatabase.parse({})),
   digitalocean: digitaloceanDatabase.default(digitaloceanDatabase.parse({})),
   incluster: inclusterDatabase.default(inclusterDatabase.parse({})),
+  external: externalDatabase.optional(),
+  /** Enable PostGIS in the explore database (the server or image must carry the extension). */
+  explorePostgis: z.boolean().default(false),
 });
 
 const s3Storage = z.strictObject({
@@ -252,13 +272,17 @@ const endpoint = z.strictObject({
   gcpManagedZone: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a Cloud DNS managed zone name").optional(),
   /** The DigitalOcean domain that holds `hostname` (DOKS tenants), such as pipalhub.org. */
   digitaloceanDomain: hostname.optional(),
+  /** An AWS Route53 hosted zone that holds `hostname`, by id or by its domain (needs aws.region); instead of the cloud's own DNS. */
+  route53Zone: z
+    .union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ name: hostname })])
+    .optional(),
 });
 
 // ---------------------------------------------------------------------------
 // Hub
 // ---------------------------------------------------------------------------
 
-export const authKinds = ["github", "google", "gitlab", "generic", "dummy", "workshop"] as const;
+export const authKinds = ["github", "google", "gitlab", "generic", "dummy", "workshop", "openhexa"] as const;
 
 const oauthClient = {
   clientId: z.string().min(1),
@@ -324,6 +348,17 @@ const auth = z.discriminatedUnion("kind", [
       )
       .default({}),
   }),
+  z.strictObject({
+    kind: z.literal("openhexa"),
+    /** The OpenHexa App's https origin, such as https://app.openhexa.example.org (checked beside the component). */
+    appUrl: z.string().min(1),
+    /** The App's credentials view, a path on appUrl. */
+    credentialsPath: z.string().min(1).default("/notebooks/credentials/"),
+    /** The App's (Django) session cookie. */
+    sessionCookieName: z.string().min(1).default("sessionid"),
+    /** App usernames who are hub admins; whoever the App vouches for may log in. */
+    admins: userList,
+  }),
 ]);
 
 const profile = z.strictObject({
@@ -367,11 +402,37 @@ const hubScheduling = z.strictObject({
   userPlaceholders: z.number().int().min(0).max(500).default(0),
 });
 
+/** The Renku-style preset: servers started from GitLab projects (needs hub.auth.kind gitlab). */
+const renku = z.strictObject({
+  /** The branch, tag or commit offered first in the spawn form. */
+  defaultRef: z.string().min(1).default("main"),
+  /** GitLab project paths (group/project) offered in the form; empty lets users type any path they can read. */
+  projects: z.array(z.string().min(1)).default([]),
+  /** A home volume besides the clone; off because git is the persistence. */
+  homeVolume: z.boolean().default(false),
+  /** Push uncommitted work to renku/autosave/<user>/<ref> when a server stops. */
+  autosave: z.boolean().default(true),
+  /** The clone's emptyDir size limit. */
+  repoSizeLimit: storageQuantity.default("10Gi"),
+  /** The image that clones (python3 and git, git-lfs for LFS); hub.singleuser.image when unset. */
+  cloneImage: image.optional(),
+  /** The spawn form's server options (non-empty lists; the first is the default). */
+  choices: z
+    .strictObject({
+      cpu: z.array(cpu).default([0.5, 1]),
+      memory: z.array(memory).default(["1G", "2G"]),
+      gpu: z.array(z.number().int().min(0).max(8)).default([0]),
+      defaultUrl: z.array(z.string().startsWith("/", "must be a path such as /lab")).default(["/lab"]),
+    })
+    .default({ cpu: [0.5, 1], memory: ["1G", "2G"], gpu: [0], defaultUrl: ["/lab"] }),
+});
+
 const hub = z.strictObject({
   auth,
   singleuser: singleuser.default(singleuser.parse({})),
   culling: culling.default(culling.parse({})),
   scheduling: hubScheduling.default(hubScheduling.parse({})),
+  renku: renku.optional(),
 });
 
 // ---------------------------------------------------------------------------

@@ -5,9 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Route53Records } from "../../components/endpoint/route53";
+import type { HubEndpoint } from "../../components/endpoint/types";
 import { S3Storage, type S3CredentialArgs } from "../../components/storage/s3";
 import { S3FleetShared } from "../../components/storage/s3-fleet";
-import type { EstatePlan, ProvidersPlan, StoragePlan } from "../plan";
+import type { EstatePlan, ProvidersPlan, Route53Plan, StoragePlan } from "../plan";
 import type { EstateCluster, EstateContext, TenantContext } from "./types";
 
 /** The estate's aws provider: region and owner tags from the plan, never an ambient profile's region. */
@@ -16,8 +18,29 @@ export function createAwsProvider(name: string, settings: NonNullable<ProvidersP
 }
 
 function requireAwsProvider(context: EstateContext): aws.Provider {
-  if (!context.providers.aws) throw new pulumi.ResourceError("hubfleet: S3 storage without the estate's aws provider", context.parent);
+  if (!context.providers.aws) throw new pulumi.ResourceError("hubfleet: S3 storage or Route53 records without the estate's aws provider", context.parent);
   return context.providers.aws;
+}
+
+/**
+ * The hub's name in Route53, for a cloud endpoint that reserved the address without DNS of
+ * its own: the face's readyResources become the records' (the address's, then both records).
+ */
+export function withRoute53Records(endpoint: HubEndpoint, address: pulumi.Input<string>, route53: Route53Plan | undefined, context: EstateContext): HubEndpoint {
+  if (!route53) return endpoint;
+  const records = new Route53Records(
+    `${context.name}-dns`,
+    { tenant: context.plan.name, hostname: route53.hostname, zone: route53.zone, address, provider: requireAwsProvider(context), addressResources: endpoint.readyResources },
+    { parent: context.parent },
+  );
+  return {
+    hostname: endpoint.hostname,
+    letsencryptEmail: endpoint.letsencryptEmail,
+    proxyServiceType: endpoint.proxyServiceType,
+    loadBalancerIp: endpoint.loadBalancerIp,
+    proxyServiceAnnotations: endpoint.proxyServiceAnnotations,
+    readyResources: records.readyResources,
+  };
 }
 
 function s3Credentials(part: Extract<StoragePlan, { kind: "s3" }>, { parent, cluster, namespace }: TenantContext): S3CredentialArgs {

@@ -6,7 +6,7 @@
  */
 
 export const clusterKinds = ["local", "gke", "doks", "shared"] as const;
-export const databaseKinds = ["incluster", "cloudsql", "digitalocean"] as const;
+export const databaseKinds = ["incluster", "cloudsql", "digitalocean", "none", "external"] as const;
 export const storageKinds = ["none", "minio", "s3"] as const;
 export const stackRoles = ["tenant", "sharedCluster"] as const;
 
@@ -36,7 +36,7 @@ const GKE_CAPABILITIES: ClusterCapabilities = {
     cloud: "gcp",
     cloudSettings: "gcp",
     publishesIssuer: true,
-    databases: ["cloudsql", "incluster"],
+    databases: ["cloudsql", "incluster", "none", "external"],
     defaultDatabase: "cloudsql",
     storages: ["none", "s3", "minio"],
     defaultStorage: "none",
@@ -47,7 +47,7 @@ export const CLUSTER_CAPABILITIES: Readonly<Record<ClusterKind, ClusterCapabilit
   local: {
     cloud: "local",
     publishesIssuer: false,
-    databases: ["incluster"],
+    databases: ["incluster", "none", "external"],
     defaultDatabase: "incluster",
     storages: ["none", "minio", "s3"],
     defaultStorage: "minio",
@@ -61,7 +61,7 @@ export const CLUSTER_CAPABILITIES: Readonly<Record<ClusterKind, ClusterCapabilit
     cloud: "digitalocean",
     cloudSettings: "digitalocean",
     publishesIssuer: false,
-    databases: ["digitalocean", "incluster"],
+    databases: ["digitalocean", "incluster", "none", "external"],
     defaultDatabase: "digitalocean",
     storages: ["none", "s3", "minio"],
     defaultStorage: "none",

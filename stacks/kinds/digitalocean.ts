@@ -13,7 +13,9 @@ import { DoksCluster } from "../../components/cluster/doks";
 import { kubernetesTargetOf } from "../../components/cluster/types";
 import { DigitalOceanPostgres } from "../../components/database/digitalocean";
 import { DigitalOceanEndpoint } from "../../components/endpoint/digitalocean";
+import type { HubEndpoint } from "../../components/endpoint/types";
 import type { ClusterPlan, DatabasePlan, EndpointPlan } from "../plan";
+import { withRoute53Records } from "./aws";
 import type { DigitalOceanClusterFacts, EstateCluster, EstateContext, TenantContext } from "./types";
 
 export function createDigitalOceanProvider(name: string, parent: pulumi.Resource): digitalocean.Provider {
@@ -57,12 +59,14 @@ export function digitalOceanDatabaseBuilder(part: Extract<DatabasePlan, { kind: 
   );
 }
 
-export function digitalOceanEndpointBuilder(part: Extract<EndpointPlan, { kind: "digitalocean" }>, context: TenantContext) {
+export function digitalOceanEndpointBuilder(part: Extract<EndpointPlan, { kind: "digitalocean" }>, context: TenantContext): HubEndpoint {
   const { parent, cluster } = context;
   const facts = requireDigitalOceanFacts(cluster, "a DigitalOcean endpoint", parent);
-  return new DigitalOceanEndpoint(
+  const endpoint = new DigitalOceanEndpoint(
     `${context.name}-endpoint`,
     { ...part.args, region: facts.region, vpcId: facts.vpcId },
     { parent, providers: [requireDigitalOceanProvider(context)] },
   );
+  // With Route53 the load balancer is made here and named in the AWS zone.
+  return withRoute53Records(endpoint, endpoint.address, part.route53, context);
 }

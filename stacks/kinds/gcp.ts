@@ -10,8 +10,10 @@ import { CLUSTER_STACK_OUTPUTS, GkeTenantCluster, type ClusterStackOutput } from
 import { kubernetesTargetOf } from "../../components/cluster/types";
 import { CloudSqlPostgres } from "../../components/database/cloudsql";
 import { GcpEndpoint } from "../../components/endpoint/gcp";
+import type { HubEndpoint } from "../../components/endpoint/types";
 import { GcpNetwork } from "../../components/network/gcp";
-import { formatProblem, type ClusterPlan, type ProvidersPlan } from "../plan";
+import { formatProblem, type ClusterPlan, type EndpointPlan, type ProvidersPlan } from "../plan";
+import { withRoute53Records } from "./aws";
 import type { ClusterStackFacts, EstateCluster, EstateContext, GcpClusterFacts, TenantContext } from "./types";
 
 type SharedClusterPlan = Extract<ClusterPlan, { kind: "shared" }>;
@@ -120,8 +122,10 @@ export function cloudSqlBuilder(part: { args: Omit<ConstructorParameters<typeof 
   );
 }
 
-export function gcpEndpointBuilder(part: { args: Omit<ConstructorParameters<typeof GcpEndpoint>[1], "project" | "region"> }, context: TenantContext) {
+export function gcpEndpointBuilder(part: Extract<EndpointPlan, { kind: "gcp" }>, context: TenantContext): HubEndpoint {
   const { parent, cluster } = context;
   const facts = requireGcpFacts(cluster, "a Google Cloud endpoint", parent);
-  return new GcpEndpoint(`${context.name}-endpoint`, { ...part.args, project: facts.project, region: facts.region }, { parent, providers: [requireGcpProvider(context)] });
+  const endpoint = new GcpEndpoint(`${context.name}-endpoint`, { ...part.args, project: facts.project, region: facts.region }, { parent, providers: [requireGcpProvider(context)] });
+  // With Route53 the regional address is reserved here and named in the AWS zone.
+  return withRoute53Records(endpoint, endpoint.loadBalancerIp, part.route53, context);
 }

@@ -5,7 +5,7 @@
 import { s3StorageBuilder } from "./aws";
 import { digitalOceanDatabaseBuilder, digitalOceanEndpointBuilder, doksClusterBuilder } from "./digitalocean";
 import { cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder } from "./gcp";
-import { inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder } from "./local";
+import { externalDatabaseBuilder, inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder, noDatabaseBuilder } from "./local";
 import type { ClusterBuilders, DatabaseBuilders, EndpointBuilders, StorageBuilders } from "./types";
 
 export const clusterBuilders: ClusterBuilders = {
@@ -19,6 +19,8 @@ export const databaseBuilders: DatabaseBuilders = {
   incluster: inClusterDatabaseBuilder,
   cloudsql: cloudSqlBuilder,
   digitalocean: digitalOceanDatabaseBuilder,
+  none: noDatabaseBuilder,
+  external: externalDatabaseBuilder,
 };
 
 export const storageBuilders: StorageBuilders = {

@@ -72,6 +72,7 @@ export interface TenantContext extends EstateContext {
 type Builders<P extends { kind: string }, C, F> = { readonly [K in P["kind"]]: (part: Extract<P, { kind: K }>, context: C) => F };
 
 export type ClusterBuilders = Builders<ClusterPlan, EstateContext, EstateCluster>;
-export type DatabaseBuilders = Builders<DatabasePlan, TenantContext, PostgresServer>;
+/** `none` builds no server: the hub keeps SQLite. */
+export type DatabaseBuilders = Builders<DatabasePlan, TenantContext, PostgresServer | undefined>;
 export type StorageBuilders = Builders<StoragePlan, TenantContext, ObjectStorage>;
 export type EndpointBuilders = Builders<EndpointPlan, TenantContext, HubEndpoint>;

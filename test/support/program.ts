@@ -28,3 +28,8 @@ export async function runProgramUnderMocks(stack: string, raw: RawStackConfig): 
   for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutputs(value);
   return { plan, outputs };
 }
+
+/** A test fixture's stack file (test/fixtures/stacks/<name>.yaml): scenarios the example stacks no longer show. */
+export function fixtureStackConfig(name: string): RawStackConfig {
+  return rawConfigFromStackFile(fs.readFileSync(path.join(PROJECT_DIR, "test", "fixtures", "stacks", `${name}.yaml`), "utf8"));
+}
