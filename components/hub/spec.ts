@@ -3,6 +3,8 @@
  * against these types (`satisfies`), never the other way round: components know
  * nothing of config.
  */
+import type { ImageChoice } from "../images/choice";
+import type { HomeSeedFile } from "../images/home-seed";
 import type { SecretInput } from "../secret";
 
 export interface ImageSpec {
@@ -59,7 +61,8 @@ export interface ProfileSpec {
   readonly name: string;
   readonly description: string;
   readonly default: boolean;
-  readonly image?: ImageSpec;
+  /** The profile's own image; the default server's otherwise. */
+  readonly image?: ImageChoice;
   readonly cpu?: ResourceRange<number>;
   readonly memory?: ResourceRange<string>;
   /** GPUs per server; the server goes to the GPU pool. */
@@ -67,7 +70,8 @@ export interface ProfileSpec {
 }
 
 export interface SingleuserSpec {
-  readonly image: ImageSpec;
+  /** An image of `images/` built by the estate, or a pinned external reference. */
+  readonly image: ImageChoice;
   readonly cpu: ResourceRange<number>;
   readonly memory: ResourceRange<string>;
   readonly defaultUrl: string;
@@ -98,4 +102,6 @@ export interface HubSpec {
   readonly singleuser: SingleuserSpec;
   readonly culling: CullingSpec;
   readonly scheduling: HubSchedulingSpec;
+  /** Welcome files copied into a user's home on the first start only. */
+  readonly homeSeed: readonly HomeSeedFile[];
 }

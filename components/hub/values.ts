@@ -11,6 +11,8 @@ import type { ClusterNetworkFacts } from "../pod-security";
 import { notebookEnvReferences } from "./notebook-env";
 import { notebookSecurityValues } from "./pod-security-values";
 import { WORKSHOP_SECRET_NAME, workshopHubValues } from "./workshop";
+import type { ImageChoice } from "../images/choice";
+import { chartImageValue } from "../images/reference";
 
 export const CHART = {
   name: "jupyterhub",
@@ -53,6 +55,16 @@ export interface HubValuesInput {
   readonly workshop?: { readonly secretName: string };
   /** Whether the cluster enforces NetworkPolicy and has a metadata server (see pod-security.ts); unset keeps the chart's iptables block. */
   readonly network?: ClusterNetworkFacts;
+  /**
+   * The resolved image references (digest references of built images): the default
+   * server's and each profile's (by index; absent for a profile without its own), and
+   * the pull secrets pods name. Unset, external choices are used as given.
+   */
+  readonly images?: { readonly default: string; readonly profiles: readonly (string | undefined)[]; readonly pullSecrets: readonly string[] };
+  /** Home-seed volumes (HomeSeedFiles.storageValues), appended to the other volumes. */
+  readonly homeSeed?: { readonly extraVolumes: readonly Record<string, unknown>[]; readonly extraVolumeMounts: readonly Record<string, unknown>[] };
+  /** Values of the services beside the hub (registration, roles, hooks), merged in order. */
+  readonly services?: readonly Record<string, unknown>[];
 }
 
 export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
@@ -71,14 +83,18 @@ function tolerationValue(t: Toleration): Record<string, string> {
   return { key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect };
 }
 
-function imageRef(image: { name: string; tag: string }): string {
-  return `${image.name}:${image.tag}`;
+/** The reference of a choice that needs no build: a pinned external image without added packages. */
+export function unbuiltImageRef(choice: ImageChoice): string {
+  if ("build" in choice || (choice.packages && choice.packages.conda.length + choice.packages.pip.length > 0)) {
+    throw new Error(`the image ${JSON.stringify(choice)} is built by the estate: pass its reference in images`);
+  }
+  return choice.external;
 }
 
-/** A `singleuser.profileList` entry: KubeSpawner overrides in its own names. */
-export function profileValue(profile: ProfileSpec, scheduling: HubScheduling): Record<string, unknown> {
+/** A `singleuser.profileList` entry: KubeSpawner overrides in its own names; `imageRef` is the profile's resolved image. */
+export function profileValue(profile: ProfileSpec, scheduling: HubScheduling, imageRef?: string): Record<string, unknown> {
   const override: Record<string, unknown> = {};
-  if (profile.image) override.image = imageRef(profile.image);
+  if (profile.image) override.image = imageRef ?? unbuiltImageRef(profile.image);
   if (profile.cpu) Object.assign(override, { cpu_guarantee: profile.cpu.guarantee, cpu_limit: profile.cpu.limit });
   if (profile.memory) Object.assign(override, { mem_guarantee: profile.memory.guarantee, mem_limit: profile.memory.limit });
   if (profile.gpus !== undefined && scheduling.gpu) {
@@ -142,7 +158,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const security = notebookSecurityValues(input.network);
   const notebookEgress = [...input.notebookEgress, ...security.egress];
 
-  const storageVolumes = input.webIdentity
+  const webIdentityVolumes = input.webIdentity
     ? {
         extraVolumes: [
           {
@@ -156,7 +172,13 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
         ],
         extraVolumeMounts: [{ name: WEB_IDENTITY_VOLUME, mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }],
       }
-    : {};
+    : { extraVolumes: [], extraVolumeMounts: [] };
+  // Appended, never merged: mergeValues replaces arrays.
+  const extraVolumes = [...webIdentityVolumes.extraVolumes, ...(input.homeSeed?.extraVolumes ?? [])];
+  const extraVolumeMounts = [...webIdentityVolumes.extraVolumeMounts, ...(input.homeSeed?.extraVolumeMounts ?? [])];
+  const storageVolumes = extraVolumes.length > 0 ? { extraVolumes, extraVolumeMounts } : {};
+  const defaultImage = input.images?.default ?? unbuiltImageRef(singleuser.image);
+  const pullSecrets = input.images?.pullSecrets ?? [];
 
   const base: Record<string, unknown> = {
     hub: {
@@ -172,7 +194,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
     },
     proxy: proxyValues(input.endpoint),
     singleuser: {
-      image: { name: singleuser.image.name, tag: singleuser.image.tag },
+      image: { ...chartImageValue(defaultImage), ...(pullSecrets.length > 0 ? { pullSecrets: [...pullSecrets] } : {}) },
       cpu: { guarantee: singleuser.cpu.guarantee, limit: singleuser.cpu.limit },
       memory: { guarantee: singleuser.memory.guarantee, limit: singleuser.memory.limit },
       defaultUrl: singleuser.defaultUrl,
@@ -190,7 +212,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
       ...(input.webIdentity ? { serviceAccountName: input.webIdentity.serviceAccountName } : {}),
       nodeSelector: { ...scheduling.user.nodeSelector },
       ...(singleuser.profiles.length > 0
-        ? { profileList: singleuser.profiles.map((p) => profileValue(p, scheduling)) }
+        ? { profileList: singleuser.profiles.map((p, i) => profileValue(p, scheduling, input.images?.profiles[i])) }
         : {}),
       ...(singleuser.autosaveSeconds !== undefined ? { extraFiles: autosaveFiles(singleuser.autosaveSeconds) } : {}),
       ...(notebookEgress.length > 0 ? { networkPolicy: { egress: notebookEgress } } : {}),
@@ -216,5 +238,5 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
       ? workshopHubValues({ secretName: input.workshop?.secretName ?? WORKSHOP_SECRET_NAME, admins: hub.auth.admins })
       : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
   const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
-  return mergeValues(secured, auth);
+  return (input.services ?? []).reduce((values, service) => mergeValues(values, service), mergeValues(secured, auth));
 }

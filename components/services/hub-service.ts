@@ -31,6 +31,8 @@ export interface HubServiceArgs {
   readonly extraEgress?: pulumi.Input<EgressRule[]>;
   /** Keep the volume when the service is deleted (production tenants). */
   readonly protectVolume?: boolean;
+  /** The image when it is known only at deployment (a build's digest reference); it replaces `spec.image`. */
+  readonly image?: pulumi.Input<string>;
 }
 
 export class HubService extends pulumi.ComponentResource {
@@ -62,7 +64,10 @@ export class HubService extends pulumi.ComponentResource {
 
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      { metadata: metadata(spec.name), spec: serviceDeploymentSpec(spec, context, labels) },
+      {
+        metadata: metadata(spec.name),
+        spec: pulumi.output(args.image ?? spec.image).apply((image) => serviceDeploymentSpec({ ...spec, image }, context, labels)),
+      },
       { parent: this, dependsOn: claim ? [claim] : [] },
     );
 
