@@ -20,6 +20,13 @@ import type { InClusterPostgresArgs } from "../components/database/incluster";
 import { digitalOceanEndpointProblems, type DigitalOceanEndpointArgs } from "../components/endpoint/digitalocean";
 import { gcpEndpointProblems, type GcpEndpointArgs } from "../components/endpoint/gcp";
 import { OAUTH_KINDS, type HubSpec } from "../components/hub/spec";
+import { artifactRegistryProblems } from "../components/images/artifact-registry";
+import { imageBuildPlan, imageChoiceProblems, type ImageChoice } from "../components/images/choice";
+import { digitalOceanRegistryProblems, type DigitalOceanRegistryArgs } from "../components/images/digitalocean-registry";
+import { homeSeedProblems } from "../components/images/home-seed";
+import { imageNameProblems } from "../components/images/image";
+import type { LocalRegistryArgs } from "../components/images/local-registry";
+import { dashboardProblems, type DashboardArgs } from "../components/services/dashboard";
 import { hubReleaseName, ownerLabels, ownerTagList, ownerTags, tenantNamespace } from "../components/naming";
 import type { GcpNetworkArgs } from "../components/network/gcp";
 import type { ArgProblem } from "../components/problems";
@@ -73,6 +80,28 @@ export type EndpointPlan =
   | { readonly kind: "gcp"; readonly args: Omit<GcpEndpointArgs, "project" | "region"> }
   | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanEndpointArgs, "region" | "vpcId"> };
 
+/** Where this stack pushes the images it builds, by the cluster's cloud. */
+export type RegistryPlan =
+  | { readonly kind: "gcp"; readonly keepVersions: number }
+  | { readonly kind: "digitalocean"; readonly args: DigitalOceanRegistryArgs }
+  | { readonly kind: "local"; readonly args: LocalRegistryArgs }
+  /** The cluster stack's repository (a shared-cluster tenant's own added packages). */
+  | { readonly kind: "shared"; readonly keepVersions: number };
+
+export interface ImagesPlan {
+  /** The default server's choice, then each profile's own (profiles without one are absent). */
+  readonly choices: readonly ImageChoice[];
+  /** Service images of `images/` built here (dashboard). */
+  readonly serviceImages: readonly string[];
+  /** Absent when nothing is built here. */
+  readonly registry?: RegistryPlan;
+  /** On a shared cluster: the images of `images/` the cluster stack built, referenced by digest. */
+  readonly fromClusterStack: readonly string[];
+}
+
+/** The workshop dashboard's arguments, less the image the estate builds. */
+export type DashboardPlan = Omit<DashboardArgs, "image"> & { readonly hookTimeoutSeconds: number };
+
 /** The providers the estate makes once and hands down; absent ones are not needed. */
 export interface ProvidersPlan {
   /** Project and region: from the stack file, or (a shared-cluster tenant) from the cluster stack. */
@@ -88,6 +117,8 @@ export interface TenantPlan {
   readonly storage?: StoragePlan;
   readonly endpoint: EndpointPlan;
   readonly hub: HubSpec;
+  readonly images: ImagesPlan;
+  readonly dashboard?: DashboardPlan;
 }
 
 export interface EstatePlan {
@@ -100,6 +131,8 @@ export interface EstatePlan {
   readonly tenant?: TenantPlan;
   /** A cluster stack's public bucket and OIDC provider, which every tenant reads. */
   readonly fleetStorage?: Omit<S3FleetSharedArgs, "issuer"> & { readonly oidcProvider: boolean };
+  /** A cluster stack's images, built once for every tenant, and their registry. */
+  readonly sharedImages?: { readonly builds: readonly string[]; readonly registry: RegistryPlan };
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: EstatePlan } | { readonly ok: false; readonly problems: readonly string[] };
@@ -137,7 +170,7 @@ export function plan(config: StackConfig): PlanResult {
     report(["digitalocean"], `is required when cluster.kind is ${kind}: set digitalocean.region`);
   }
 
-  const cluster = clusterPlan(config, report, labels);
+  let cluster = clusterPlan(config, report, labels);
   const storageKind: StorageKind = config.storage.kind ?? capabilities.defaultStorage;
   const providers: ProvidersPlan = {
     ...(capabilities.cloud === "gcp" ? { gcp: { project: config.gcp?.project, region: config.gcp?.region, defaultLabels: labels } } : {}),
@@ -153,7 +186,14 @@ export function plan(config: StackConfig): PlanResult {
 
   let tenant: TenantPlan | undefined;
   let fleetStorage: EstatePlan["fleetStorage"];
+  let sharedImages: EstatePlan["sharedImages"];
   if (config.role === "sharedCluster") {
+    config.images.build.forEach((image, index) => {
+      for (const message of imageNameProblems(image)) report(["images", "build", index], message);
+    });
+    const registry = registryPlan(config, report);
+    if (registry) sharedImages = { builds: [...new Set(config.images.build)].sort(), registry };
+    if (config.services.dashboard.enabled) report(["services", "dashboard", "enabled"], "is true, but a sharedCluster stack holds no hub; enable it on a tenant stack");
     if (!SHAREABLE_CLUSTER_KINDS.includes(kind)) {
       report(["cluster", "kind"], `is ${kind}, but no tenant kind runs on a shared ${kind} cluster; a sharedCluster stack uses ${SHAREABLE_CLUSTER_KINDS.join(" or ")}`);
     }
@@ -168,6 +208,11 @@ export function plan(config: StackConfig): PlanResult {
     report(["hub"], "is required for a tenant stack: set at least hub.auth");
   } else {
     tenant = tenantPlan(config, config.hub, storageKind, report, problems, labels);
+    if (config.images.build.length > 0) report(["images", "build"], "is for sharedCluster stacks; a tenant chooses its images in hub.singleuser.image and profiles");
+  }
+  // DOKS nodes pull from the account's registry through the cluster's registry integration.
+  if (cluster?.kind === "doks" && tenant?.images.registry?.kind === "digitalocean") {
+    cluster = { ...cluster, args: { ...cluster.args, registryIntegration: true } };
   }
 
   if (problems.length > 0) {
@@ -175,7 +220,7 @@ export function plan(config: StackConfig): PlanResult {
     return { ok: false, problems: lines };
   }
   if (!cluster) throw new Error("plan: no cluster plan although no problem was reported");
-  return { ok: true, plan: { role: config.role, name: tenantName, protect, providers, cluster, tenant, fleetStorage } };
+  return { ok: true, plan: { role: config.role, name: tenantName, protect, providers, cluster, tenant, fleetStorage, ...(sharedImages ? { sharedImages } : {}) } };
 }
 
 /** Raw config to plan, or a ConfigError naming every mistake: the schema's and the plan's. */
@@ -325,8 +370,79 @@ function tenantPlan(
 
   const endpoint = endpointPlan(config, report, problems, labels);
   hubProblems(config, hub, report);
+  const dashboard = dashboardPlan(config, hub, report);
+  const images = imagesPlan(config, hub, dashboard !== undefined, report);
 
-  return { namespace: tenantNamespace(name), releaseName: hubReleaseName(name), database, storage, endpoint, hub };
+  return { namespace: tenantNamespace(name), releaseName: hubReleaseName(name), database, storage, endpoint, hub, images, ...(dashboard ? { dashboard } : {}) };
+}
+
+/** Config paths of the image choices: the default server's, then each profile's own. */
+function imageChoices(hub: NonNullable<StackConfig["hub"]>): { choice: ImageChoice; path: ConfigPath }[] {
+  return [
+    { choice: hub.singleuser.image, path: ["hub", "singleuser", "image"] },
+    ...hub.singleuser.profiles.flatMap((profile, index) => (profile.image ? [{ choice: profile.image as ImageChoice, path: ["hub", "singleuser", "profiles", index, "image"] }] : [])),
+  ];
+}
+
+function imagesPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, dashboard: boolean, report: Report): ImagesPlan {
+  const choices = imageChoices(hub);
+  for (const { choice, path } of choices) {
+    for (const message of imageChoiceProblems(choice)) report(path, message);
+  }
+  for (const message of homeSeedProblems(hub.homeSeed)) report(["hub", "homeSeed"], message);
+  const builds = imageBuildPlan(config.tenant.name, choices.map((c) => c.choice));
+  const serviceImages = dashboard ? ["dashboard"] : [];
+  const fromClusterStack = config.cluster.kind === "shared" ? builds.builds : [];
+  const buildsHere = builds.builds.length - fromClusterStack.length + builds.derived.length + serviceImages.length > 0;
+  const registry = buildsHere ? registryPlan(config, report) : undefined;
+  return { choices: choices.map((c) => c.choice), serviceImages, fromClusterStack, ...(registry ? { registry } : {}) };
+}
+
+/** The registry of the cluster's cloud, with its settings checked. */
+function registryPlan(config: StackConfig, report: Report): RegistryPlan | undefined {
+  const settings = config.images.registry;
+  const capabilities = CLUSTER_CAPABILITIES[config.cluster.kind];
+  if (config.cluster.kind === "shared") return { kind: "shared", keepVersions: settings.gcp.keepVersions };
+  switch (capabilities.cloud) {
+    case "gcp":
+      for (const message of artifactRegistryProblems({ tenant: config.tenant.name, project: "", location: "", keepVersions: settings.gcp.keepVersions, readers: ["nodes"], labels: {} })) {
+        report(["images", "registry", "gcp", "keepVersions"], message);
+      }
+      return { kind: "gcp", keepVersions: settings.gcp.keepVersions };
+    case "digitalocean": {
+      const docr = settings.digitalocean;
+      if (!docr.registryName) {
+        report(["images", "registry", "digitalocean", "registryName"], "is required to build images on doks: name the account's container registry (create: true to make it in this stack)");
+        return undefined;
+      }
+      const args: DigitalOceanRegistryArgs = { registryName: docr.registryName, create: docr.create, tier: docr.tier, region: config.digitalocean?.region ?? "", credentialExpirySeconds: docr.credentialExpirySeconds };
+      for (const message of digitalOceanRegistryProblems(args)) report(["images", "registry", "digitalocean"], message);
+      return { kind: "digitalocean", args };
+    }
+    case "local":
+      return { kind: "local", args: { address: settings.local.address } };
+  }
+}
+
+function dashboardPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, report: Report): DashboardPlan | undefined {
+  const settings = config.services.dashboard;
+  if (!settings.enabled) return undefined;
+  const auth = hub.auth;
+  const plan: DashboardPlan = {
+    instructors: settings.instructors ?? auth.admins,
+    instructorGroups: settings.instructorGroups,
+    storage: { kind: "volume", size: settings.volumeSize },
+    ...(settings.cpu ? { cpu: settings.cpu } : {}),
+    ...(settings.memory ? { memory: settings.memory } : {}),
+    hookTimeoutSeconds: settings.hookTimeoutSeconds,
+  };
+  const participants = auth.kind === "workshop" ? Object.keys(auth.participants) : undefined;
+  // The image is built by the estate; a stand-in reference lets the service's own rules run here.
+  for (const problem of dashboardProblems({ ...plan, image: "images/dashboard" }, participants)) {
+    const path = problem.path === "volume.size" ? ["volumeSize"] : problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    report(["services", "dashboard", ...path], problem.message);
+  }
+  return plan;
 }
 
 function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem[], labels: Record<string, string>): DatabasePlan {

@@ -8,12 +8,18 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PostgresServer } from "../components/database/types";
 import type { HubEndpoint } from "../components/endpoint/types";
 import { Hub } from "../components/hub/hub";
-import { kubernetesLabels } from "../components/naming";
+import { HomeSeedFiles } from "../components/images/home-seed";
+import { NotebookImage } from "../components/images/image";
+import { NotebookImages } from "../components/images/notebook-images";
+import type { ImageRegistry } from "../components/images/registry";
+import { kubernetesLabels, ownerLabels } from "../components/naming";
 import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
+import { workshopDashboard } from "../components/services/dashboard";
+import { HubService } from "../components/services/hub-service";
 import type { ObjectStorage } from "../components/storage/types";
-import { clusterBuilders, databaseBuilders, endpointBuilders, storageBuilders } from "./kinds";
-import type { EstateCluster, TenantContext } from "./kinds/types";
-import type { DatabasePlan, EndpointPlan, EstatePlan, StoragePlan, TenantPlan } from "./plan";
+import { clusterBuilders, databaseBuilders, endpointBuilders, registryBuilders, storageBuilders } from "./kinds";
+import type { ClusterStackFacts, EstateCluster, TenantContext } from "./kinds/types";
+import { formatProblem, type DatabasePlan, type EndpointPlan, type EstatePlan, type ImagesPlan, type RegistryPlan, type StoragePlan, type TenantPlan } from "./plan";
 import { build, estateContext } from "./providers";
 
 export class TenantEstate extends pulumi.ComponentResource {
@@ -52,6 +58,32 @@ export class TenantEstate extends pulumi.ComponentResource {
     this.storage = tenant.storage ? build<StoragePlan, TenantContext, ObjectStorage>(storageBuilders, tenant.storage, context) : undefined;
     const endpoint = build<EndpointPlan, TenantContext, HubEndpoint>(endpointBuilders, tenant.endpoint, context);
 
+    // Images: each of images/ built once (or taken from the cluster stack), pushed to the cloud's registry, used by digest.
+    const registry = tenant.images.registry ? build<RegistryPlan, TenantContext, ImageRegistry>(registryBuilders, tenant.images.registry, context) : undefined;
+    const images = new NotebookImages(
+      `${name}-images`,
+      { tenant: plan.name, registry, choices: tenant.images.choices, prebuilt: clusterStackImages(tenant.images, context.clusterStack) },
+      { parent: this },
+    );
+    const { singleuser } = tenant.hub;
+    const homeSeed =
+      tenant.hub.homeSeed.length > 0
+        ? new HomeSeedFiles(`${name}-home-seed`, { tenant: plan.name, namespace: this.namespace, files: tenant.hub.homeSeed }, { parent: this, providers: [this.cluster.provider] })
+        : undefined;
+
+    // The workshop dashboard: registered with the hub, its hook in every server, run beside the release.
+    const dashboardPlan = tenant.dashboard;
+    const dashboardImage =
+      dashboardPlan && registry ? new NotebookImage(`${name}-dashboard-image`, { imageName: "dashboard", registry, service: true }, { parent: this }) : undefined;
+    const dashboard = dashboardPlan
+      ? workshopDashboard({
+          ...dashboardPlan,
+          // A stand-in until the build gives its digest reference, which the HubService uses.
+          image: "images/dashboard",
+          storage: { ...dashboardPlan.storage, ...(this.cluster.storageClass ? { storageClass: this.cluster.storageClass } : {}) },
+        })
+      : undefined;
+
     this.hub = new Hub(
       `${name}-hub`,
       {
@@ -65,6 +97,13 @@ export class TenantEstate extends pulumi.ComponentResource {
         database: this.database,
         storage: this.storage,
         network,
+        images: {
+          default: images.refOf(singleuser.image),
+          profiles: singleuser.profiles.map((profile) => (profile.image ? images.refOf(profile.image) : undefined)),
+          pullSecrets: registry?.pullSecretNames ?? [],
+        },
+        ...(homeSeed ? { homeSeed: homeSeed.storageValues } : {}),
+        ...(dashboard ? { services: { values: [dashboard.hubValues], notebookEgress: [dashboard.notebookEgress] } } : {}),
         dependsOn: [
           ...this.cluster.systemReady,
           // Placeholder pods are part of the release and wait for a user node; without them the pools finish alongside.
@@ -72,10 +111,29 @@ export class TenantEstate extends pulumi.ComponentResource {
           ...this.database.readyResources,
           ...(this.storage?.readyResources ?? []),
           ...endpoint.readyResources,
+          images,
+          ...(homeSeed ? [homeSeed] : []),
         ],
       },
       { parent: this, providers: [this.cluster.provider] },
     );
+
+    // After the release: the service reads the token the chart keeps in its hub Secret.
+    const dashboardService =
+      dashboard && dashboardImage
+        ? new HubService(
+            `${name}-dashboard`,
+            {
+              spec: dashboard.spec,
+              image: dashboardImage.ref,
+              namespace: this.namespace,
+              context: { releaseName: tenant.releaseName },
+              labels: ownerLabels(plan.name, {}),
+              protectVolume: plan.protect,
+            },
+            { parent: this, providers: [this.cluster.provider], dependsOn: [this.hub] },
+          )
+        : undefined;
 
     this.outputs = {
       ...this.cluster.outputs,
@@ -86,7 +144,34 @@ export class TenantEstate extends pulumi.ComponentResource {
       hubUrl: this.hub.url,
       databaseHost: this.database.host,
       ...(this.storage ? { buckets: { ...this.storage.buckets } } : {}),
+      notebookImages: images.refs,
+      ...(registry ? { imageRepository: registry.repository } : {}),
+      ...(dashboardService ? { dashboardUrl: dashboardService.path } : {}),
     };
     this.registerOutputs(this.outputs);
   }
+}
+
+/**
+ * The images of images/ a shared-cluster tenant takes from its cluster stack's
+ * `notebookImages` output (JSON, image name → digest reference); a name the cluster
+ * stack did not build stops the run with a keyed error.
+ */
+function clusterStackImages(images: ImagesPlan, clusterStack: ClusterStackFacts | undefined): Record<string, pulumi.Output<string>> | undefined {
+  if (!clusterStack || images.fromClusterStack.length === 0) return undefined;
+  return Object.fromEntries(
+    images.fromClusterStack.map((image) => [
+      image,
+      clusterStack.notebookImages.apply((json) => {
+        const refs = JSON.parse(json) as Record<string, string>;
+        const ref = refs[image];
+        if (!ref) {
+          throw new pulumi.RunError(
+            formatProblem({ path: ["hub", "singleuser", "image"], message: `builds ${image}, which the cluster stack does not build: add it to the cluster stack's images.build` }),
+          );
+        }
+        return ref;
+      }),
+    ]),
+  );
 }

@@ -68,6 +68,23 @@ const image = z.strictObject({
 
 const userList = z.array(z.string().min(1)).default([]);
 
+/** A tenant's own packages, built once into a derived image (checked beside the image component). */
+const addedPackages = z.strictObject({
+  conda: z.array(z.string().min(1)).default([]),
+  pip: z.array(z.string().min(1)).default([]),
+});
+
+/**
+ * Which image a notebook server runs: `{ build: <image of images/> }`, built and pushed
+ * by the estate, or `{ external: "<reference pinned by tag or digest>" }`; either with
+ * added packages. The older `{ name, tag }` form is an external reference pinned by tag.
+ */
+const imageChoice = z.union([
+  z.strictObject({ build: z.string().min(1), packages: addedPackages.optional() }),
+  z.strictObject({ external: z.string().min(1), packages: addedPackages.optional() }),
+  image.transform(({ name, tag }) => ({ external: `${name}:${tag}` })),
+]);
+
 // ---------------------------------------------------------------------------
 // Tenant, clouds
 // ---------------------------------------------------------------------------
@@ -330,7 +347,7 @@ const profile = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(""),
   default: z.boolean().default(false),
-  image: image.optional(),
+  image: imageChoice.optional(),
   cpu: z.strictObject({ guarantee: cpu, limit: cpu }).optional(),
   memory: z.strictObject({ guarantee: memory, limit: memory }).optional(),
   /** GPUs per user server; the server goes to the GPU pool. */
@@ -338,7 +355,7 @@ const profile = z.strictObject({
 });
 
 const singleuser = z.strictObject({
-  image: image.default({ name: "quay.io/jupyter/scipy-notebook", tag: "2025-10-20" }),
+  image: imageChoice.default({ external: "quay.io/jupyter/scipy-notebook:2025-10-20" }),
   cpu: z.strictObject({ guarantee: cpu.default(0.5), limit: cpu.default(2) }).default({ guarantee: 0.5, limit: 2 }),
   memory: z.strictObject({ guarantee: memory.default("1G"), limit: memory.default("2G") }).default({ guarantee: "1G", limit: "2G" }),
   defaultUrl: z.string().startsWith("/", "must be a path such as /lab").default("/lab"),
@@ -372,6 +389,55 @@ const hub = z.strictObject({
   singleuser: singleuser.default(singleuser.parse({})),
   culling: culling.default(culling.parse({})),
   scheduling: hubScheduling.default(hubScheduling.parse({})),
+  /** Welcome files copied into a user's home on the first start only, never over a user's file. */
+  homeSeed: z.array(z.strictObject({ path: z.string().min(1), content: z.string() })).default([]),
+});
+
+// ---------------------------------------------------------------------------
+// Images and services
+// ---------------------------------------------------------------------------
+
+const images = z.strictObject({
+  /** Where built images are pushed; the cluster's cloud picks the kind. */
+  registry: z
+    .strictObject({
+      gcp: z.strictObject({ keepVersions: z.number().int().min(1).default(10) }).default({ keepVersions: 10 }),
+      digitalocean: z
+        .strictObject({
+          /** The account's one registry (`registry.digitalocean.com/<name>`); required on doks when anything is built. */
+          registryName: z.string().min(1).optional(),
+          /** Create it in this stack; otherwise another stack of the account made it. */
+          create: z.boolean().default(false),
+          tier: z.enum(["basic", "professional"]).default("basic"),
+          credentialExpirySeconds: z.number().int().min(600).default(3600),
+        })
+        .default({ create: false, tier: "basic", credentialExpirySeconds: 3600 }),
+      local: z.strictObject({ address: z.string().min(1).default("localhost:5001") }).default({ address: "localhost:5001" }),
+    })
+    .default({ gcp: { keepVersions: 10 }, digitalocean: { create: false, tier: "basic", credentialExpirySeconds: 3600 }, local: { address: "localhost:5001" } }),
+  /** sharedCluster stacks: the images of images/ built once for every tenant of the cluster. */
+  build: z.array(z.string().min(1)).default([]),
+});
+
+const requestLimit = z.strictObject({ request: z.string().min(1), limit: z.string().min(1) });
+
+const dashboard = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Who may open it; default hub.auth.admins. */
+  instructors: z.array(z.string().min(1)).optional(),
+  instructorGroups: z.array(z.string().min(1)).default([]),
+  /** volume: a small volume of its own (a database of its own is not wired yet). */
+  storage: z.enum(["volume"]).default("volume"),
+  volumeSize: storageQuantity.default("1Gi"),
+  cpu: requestLimit.optional(),
+  memory: requestLimit.optional(),
+  /** How long a save waits for the dashboard before giving up, in seconds. */
+  hookTimeoutSeconds: z.number().int().min(1).max(30).default(3),
+});
+
+const services = z.strictObject({
+  /** PipalHub's instructor dashboard, told of every notebook save. */
+  dashboard: dashboard.default(dashboard.parse({})),
 });
 
 // ---------------------------------------------------------------------------
@@ -388,6 +454,8 @@ export const stackConfigSchema = z
     storage: storage.default(storage.parse({})),
     endpoint: endpoint.default({}),
     hub: hub.optional(),
+    images: images.default(images.parse({})),
+    services: services.default(services.parse({})),
     gcp: gcp.optional(),
     aws: aws.optional(),
     digitalocean: digitalocean.optional(),

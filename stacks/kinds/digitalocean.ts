@@ -13,7 +13,8 @@ import { DoksCluster } from "../../components/cluster/doks";
 import { kubernetesTargetOf } from "../../components/cluster/types";
 import { DigitalOceanPostgres } from "../../components/database/digitalocean";
 import { DigitalOceanEndpoint } from "../../components/endpoint/digitalocean";
-import type { ClusterPlan, DatabasePlan, EndpointPlan } from "../plan";
+import { DigitalOceanRegistry } from "../../components/images/digitalocean-registry";
+import type { ClusterPlan, DatabasePlan, EndpointPlan, RegistryPlan } from "../plan";
 import type { DigitalOceanClusterFacts, EstateCluster, EstateContext, TenantContext } from "./types";
 
 export function createDigitalOceanProvider(name: string, parent: pulumi.Resource): digitalocean.Provider {
@@ -65,4 +66,9 @@ export function digitalOceanEndpointBuilder(part: Extract<EndpointPlan, { kind: 
     { ...part.args, region: facts.region, vpcId: facts.vpcId },
     { parent, providers: [requireDigitalOceanProvider(context)] },
   );
+}
+
+/** The account's container registry; DOKS nodes pull through the cluster's registry integration (set by the plan). */
+export function digitalOceanRegistryBuilder(part: Extract<RegistryPlan, { kind: "digitalocean" }>, context: EstateContext) {
+  return new DigitalOceanRegistry(`${context.name}-registry`, part.args, { parent: context.parent, providers: [requireDigitalOceanProvider(context)] });
 }
