@@ -130,8 +130,9 @@ export class TenantEstate extends pulumi.ComponentResource {
               context: { releaseName: tenant.releaseName },
               labels: ownerLabels(plan.name, {}),
               protectVolume: plan.protect,
+              dependsOn: [this.hub],
             },
-            { parent: this, providers: [this.cluster.provider], dependsOn: [this.hub] },
+            { parent: this, providers: [this.cluster.provider] },
           )
         : undefined;
 

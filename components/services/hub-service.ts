@@ -33,6 +33,8 @@ export interface HubServiceArgs {
   readonly protectVolume?: boolean;
   /** The image when it is known only at deployment (a build's digest reference); it replaces `spec.image`. */
   readonly image?: pulumi.Input<string>;
+  /** What the pod must wait for: the hub release, whose chart writes the service's token into its hub Secret. */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class HubService extends pulumi.ComponentResource {
@@ -68,7 +70,7 @@ export class HubService extends pulumi.ComponentResource {
         metadata: metadata(spec.name),
         spec: pulumi.output(args.image ?? spec.image).apply((image) => serviceDeploymentSpec({ ...spec, image }, context, labels)),
       },
-      { parent: this, dependsOn: claim ? [claim] : [] },
+      { parent: this, dependsOn: [...(claim ? [claim] : []), ...(args.dependsOn ?? [])] },
     );
 
     new k8s.core.v1.Service(`${name}-service`, { metadata: metadata(spec.name), spec: serviceServiceSpec(spec) }, { parent: this });
