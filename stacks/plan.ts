@@ -27,6 +27,9 @@ import { homeSeedProblems } from "../components/images/home-seed";
 import { imageNameProblems } from "../components/images/image";
 import type { LocalRegistryArgs } from "../components/images/local-registry";
 import { dashboardProblems, type DashboardArgs } from "../components/services/dashboard";
+import type { KnowledgeRepoArgs } from "../components/services/knowledge-repo";
+import { knowledgeRepoProblems } from "../components/services/knowledge-repo-spec";
+import type { SecretInput } from "../components/secret";
 import { hubReleaseName, ownerLabels, ownerTagList, ownerTags, tenantNamespace } from "../components/naming";
 import type { GcpNetworkArgs } from "../components/network/gcp";
 import type { ArgProblem } from "../components/problems";
@@ -102,6 +105,16 @@ export interface ImagesPlan {
 /** The workshop dashboard's arguments, less the image the estate builds. */
 export type DashboardPlan = Omit<DashboardArgs, "image"> & { readonly hookTimeoutSeconds: number };
 
+/** The Knowledge Repo's arguments that config sets; the estate adds the namespace, database, image and credentials' values. */
+export type KnowledgeRepoPlan = Pick<KnowledgeRepoArgs, "serviceName" | "git" | "googleClientId" | "allowedDomains" | "anonymous" | "workers"> & {
+  readonly hostname: string;
+  readonly gitCredential?: SecretInput;
+  readonly googleClientSecret: SecretInput;
+};
+
+/** The database and login the Knowledge Repo gets beside hub and explore. */
+export const KNOWLEDGE_DATABASE = "knowledge";
+
 /** The providers the estate makes once and hands down; absent ones are not needed. */
 export interface ProvidersPlan {
   /** Project and region: from the stack file, or (a shared-cluster tenant) from the cluster stack. */
@@ -119,6 +132,7 @@ export interface TenantPlan {
   readonly hub: HubSpec;
   readonly images: ImagesPlan;
   readonly dashboard?: DashboardPlan;
+  readonly knowledgeRepo?: KnowledgeRepoPlan;
 }
 
 export interface EstatePlan {
@@ -194,6 +208,7 @@ export function plan(config: StackConfig): PlanResult {
     const registry = registryPlan(config, report);
     if (registry) sharedImages = { builds: [...new Set(config.images.build)].sort(), registry };
     if (config.services.dashboard.enabled) report(["services", "dashboard", "enabled"], "is true, but a sharedCluster stack holds no hub; enable it on a tenant stack");
+    if (config.knowledgeRepo) report(["knowledgeRepo"], "is set, but a sharedCluster stack holds no hub or database; add it to a tenant stack");
     if (!SHAREABLE_CLUSTER_KINDS.includes(kind)) {
       report(["cluster", "kind"], `is ${kind}, but no tenant kind runs on a shared ${kind} cluster; a sharedCluster stack uses ${SHAREABLE_CLUSTER_KINDS.join(" or ")}`);
     }
@@ -371,9 +386,21 @@ function tenantPlan(
   const endpoint = endpointPlan(config, report, problems, labels);
   hubProblems(config, hub, report);
   const dashboard = dashboardPlan(config, hub, report);
-  const images = imagesPlan(config, hub, dashboard !== undefined, report);
+  const knowledgeRepo = knowledgeRepoPlan(config, databaseKind, report);
+  const images = imagesPlan(config, hub, dashboard !== undefined, knowledgeRepo !== undefined, report);
 
-  return { namespace: tenantNamespace(name), releaseName: hubReleaseName(name), database, storage, endpoint, hub, images, ...(dashboard ? { dashboard } : {}) };
+  return {
+    namespace: tenantNamespace(name),
+    releaseName: hubReleaseName(name),
+    // The Knowledge Repo's own database and login, isolated like hub and explore.
+    database: knowledgeRepo && database.kind === "cloudsql" ? { ...database, args: { ...database.args, extraLogins: [KNOWLEDGE_DATABASE] } } : database,
+    storage,
+    endpoint,
+    hub,
+    images,
+    ...(dashboard ? { dashboard } : {}),
+    ...(knowledgeRepo ? { knowledgeRepo } : {}),
+  };
 }
 
 /** Config paths of the image choices: the default server's, then each profile's own. */
@@ -384,14 +411,14 @@ function imageChoices(hub: NonNullable<StackConfig["hub"]>): { choice: ImageChoi
   ];
 }
 
-function imagesPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, dashboard: boolean, report: Report): ImagesPlan {
+function imagesPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, dashboard: boolean, knowledgeRepo: boolean, report: Report): ImagesPlan {
   const choices = imageChoices(hub);
   for (const { choice, path } of choices) {
     for (const message of imageChoiceProblems(choice)) report(path, message);
   }
   for (const message of homeSeedProblems(hub.homeSeed)) report(["hub", "homeSeed"], message);
   const builds = imageBuildPlan(config.tenant.name, choices.map((c) => c.choice));
-  const serviceImages = dashboard ? ["dashboard"] : [];
+  const serviceImages = [...(dashboard ? ["dashboard"] : []), ...(knowledgeRepo ? ["knowledge-repo"] : [])];
   const fromClusterStack = config.cluster.kind === "shared" ? builds.builds : [];
   const buildsHere = builds.builds.length - fromClusterStack.length + builds.derived.length + serviceImages.length > 0;
   const registry = buildsHere ? registryPlan(config, report) : undefined;
@@ -586,4 +613,37 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
   const { cpu, memory } = hub.singleuser;
   if (cpu.guarantee > cpu.limit) report(["hub", "singleuser", "cpu"], "guarantee must not exceed limit");
   if (compareAmounts(memory.guarantee, memory.limit) > 0) report(["hub", "singleuser", "memory"], "guarantee must not exceed limit");
+}
+
+function knowledgeRepoPlan(config: StackConfig, databaseKind: DatabaseKind, report: Report): KnowledgeRepoPlan | undefined {
+  const settings = config.knowledgeRepo;
+  if (!settings) return undefined;
+  // Only Cloud SQL gives a third isolated login so far; the other kinds make hub and explore alone.
+  if (databaseKind !== "cloudsql") {
+    report(["knowledgeRepo"], `needs a database and login of its own, which only database.kind cloudsql gives so far, not ${databaseKind}`);
+  }
+  const auth = settings.git.auth;
+  const git = {
+    url: settings.git.url,
+    ref: settings.git.ref,
+    periodSeconds: settings.git.periodSeconds,
+    auth: auth.kind === "ssh" ? { kind: "ssh" as const, knownHosts: auth.knownHosts } : auth.kind === "token" ? { kind: "token" as const, username: auth.username } : { kind: "none" as const },
+  };
+  const hostname = config.endpoint.hostname;
+  for (const problem of knowledgeRepoProblems({ git, allowedDomains: settings.login.allowedDomains, serviceName: settings.serviceName, hostname, workers: settings.workers })) {
+    const path = problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    report(problem.path === "endpoint.hostname" ? ["endpoint", "hostname"] : ["knowledgeRepo", ...path], problem.message);
+  }
+  if (settings.serviceName === "dashboard" && config.services.dashboard.enabled) report(["knowledgeRepo", "serviceName"], "is dashboard, which the workshop dashboard takes");
+  return {
+    serviceName: settings.serviceName,
+    git,
+    ...(auth.kind === "ssh" ? { gitCredential: auth.deployKey } : auth.kind === "token" ? { gitCredential: auth.token } : {}),
+    googleClientId: settings.login.clientId,
+    googleClientSecret: settings.login.clientSecret,
+    allowedDomains: settings.login.allowedDomains,
+    anonymous: settings.anonymous,
+    workers: settings.workers,
+    hostname: hostname ?? "",
+  };
 }

@@ -14,12 +14,14 @@ import { NotebookImages } from "../components/images/notebook-images";
 import type { ImageRegistry } from "../components/images/registry";
 import { kubernetesLabels, ownerLabels } from "../components/naming";
 import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
+import { postgresUrl } from "../components/database/url";
 import { workshopDashboard } from "../components/services/dashboard";
+import { KnowledgeRepo } from "../components/services/knowledge-repo";
 import { HubService } from "../components/services/hub-service";
 import type { ObjectStorage } from "../components/storage/types";
 import { clusterBuilders, databaseBuilders, endpointBuilders, registryBuilders, storageBuilders } from "./kinds";
 import type { ClusterStackFacts, EstateCluster, TenantContext } from "./kinds/types";
-import { formatProblem, type DatabasePlan, type EndpointPlan, type EstatePlan, type ImagesPlan, type RegistryPlan, type StoragePlan, type TenantPlan } from "./plan";
+import { formatProblem, KNOWLEDGE_DATABASE, type DatabasePlan, type EndpointPlan, type EstatePlan, type ImagesPlan, type RegistryPlan, type StoragePlan, type TenantPlan } from "./plan";
 import { build, estateContext } from "./providers";
 
 export class TenantEstate extends pulumi.ComponentResource {
@@ -71,6 +73,8 @@ export class TenantEstate extends pulumi.ComponentResource {
         ? new HomeSeedFiles(`${name}-home-seed`, { tenant: plan.name, namespace: this.namespace, files: tenant.hub.homeSeed }, { parent: this, providers: [this.cluster.provider] })
         : undefined;
 
+    const knowledge = tenant.knowledgeRepo && registry ? this.knowledgeRepo(name, plan.name, tenant, registry) : undefined;
+
     // The workshop dashboard: registered with the hub, its hook in every server, run beside the release.
     const dashboardPlan = tenant.dashboard;
     const dashboardImage =
@@ -103,7 +107,10 @@ export class TenantEstate extends pulumi.ComponentResource {
           pullSecrets: registry?.pullSecretNames ?? [],
         },
         ...(homeSeed ? { homeSeed: homeSeed.storageValues } : {}),
-        ...(dashboard ? { services: { values: [dashboard.hubValues], notebookEgress: [dashboard.notebookEgress] } } : {}),
+        services: {
+          values: [...(dashboard ? [dashboard.hubValues] : []), ...(knowledge ? [knowledge.hubValues] : [])],
+          notebookEgress: dashboard ? [dashboard.notebookEgress] : [],
+        },
         dependsOn: [
           ...this.cluster.systemReady,
           // Placeholder pods are part of the release and wait for a user node; without them the pools finish alongside.
@@ -148,8 +155,55 @@ export class TenantEstate extends pulumi.ComponentResource {
       notebookImages: images.refs,
       ...(registry ? { imageRepository: registry.repository } : {}),
       ...(dashboardService ? { dashboardUrl: dashboardService.path } : {}),
+      ...(knowledge ? { knowledgeRepoUrl: knowledge.url, knowledgeRepoGoogleRedirectUri: knowledge.googleRedirectUri } : {}),
     };
     this.registerOutputs(this.outputs);
+  }
+
+  /** The Knowledge Repo: its image, its database URL in a Secret (from its own login), and the add-on. */
+  private knowledgeRepo(name: string, tenantName: string, tenant: TenantPlan, registry: ImageRegistry): KnowledgeRepo {
+    const settings = tenant.knowledgeRepo!;
+    const login = this.database.extraLogins?.[KNOWLEDGE_DATABASE];
+    if (!login) throw new pulumi.ResourceError(`hubfleet: the database gives no ${KNOWLEDGE_DATABASE} login for the Knowledge Repo`, this);
+    const image = new NotebookImage(`${name}-knowledge-image`, { imageName: "knowledge-repo", registry, service: true }, { parent: this });
+    const urlSecret = { secretName: "hubfleet-knowledge-db", key: "SQLALCHEMY_DATABASE_URI" };
+    const databaseUrl = new k8s.core.v1.Secret(
+      `${name}-knowledge-db-url`,
+      {
+        metadata: { name: urlSecret.secretName, namespace: this.namespace, labels: kubernetesLabels(tenantName, "knowledge-repo") },
+        type: "Opaque",
+        stringData: {
+          [urlSecret.key]: pulumi.secret(
+            pulumi
+              .all([this.database.host, this.database.port, login.password])
+              .apply(([host, port, password]) => postgresUrl({ host, port, database: login.database, user: login.user, password, sslMode: this.database.sslMode })),
+          ),
+        },
+      },
+      { parent: this, provider: this.cluster.provider },
+    );
+    return new KnowledgeRepo(
+      `${name}-knowledge`,
+      {
+        tenant: tenantName,
+        namespace: tenant.namespace,
+        provider: this.cluster.provider,
+        hubReleaseName: tenant.releaseName,
+        hostname: settings.hostname,
+        serviceName: settings.serviceName,
+        image: image.ref,
+        git: settings.git,
+        ...(settings.gitCredential ? { gitCredential: settings.gitCredential.value } : {}),
+        googleClientId: settings.googleClientId,
+        googleClientSecret: settings.googleClientSecret.value,
+        allowedDomains: settings.allowedDomains,
+        anonymous: settings.anonymous,
+        workers: settings.workers,
+        database: { host: this.database.host, port: this.database.port, urlSecret, egress: this.database.notebookEgress },
+        dependsOn: [databaseUrl, ...this.database.readyResources],
+      },
+      { parent: this },
+    );
   }
 }
 

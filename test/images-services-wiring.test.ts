@@ -165,9 +165,46 @@ describe("the rendered examples", () => {
     expect(reader.inputs).toMatchObject({ role: "roles/artifactregistry.reader", member: expect.stringMatching(/^serviceAccount:/) });
     expect(cluster.outputs.notebookImages).toEqual({ datascience: expect.stringMatching(/\/habari-images\/datascience@sha256:<habari-images-datascience-build\.digest>$/) });
     for (const tenant of ["habari-nairobi", "habari-kisumu"]) {
-      expect(renderedPlan(tenant).resources.filter((r) => r.type === "docker-build:index:Image"), tenant).toEqual([]);
+      // Only nairobi's own service image (the Knowledge Repo) is built by a tenant, in the cluster's repository.
+      const builds = renderedPlan(tenant).resources.filter((r) => r.type === "docker-build:index:Image");
+      expect(builds.map((r) => (r.inputs.tags as string[])[0]), tenant).toEqual(
+        tenant === "habari-nairobi" ? [expect.stringMatching(/^<organization\/hubfleet\/habari-cluster\.imageRepository>\/knowledge-repo:content-[0-9a-f]{16}$/)] : [],
+      );
       const image = (renderedHubValues(tenant).singleuser as { image: { name: string; tag: string } }).image;
       expect(`${image.name}:${image.tag}`, tenant).toMatch(/\/datascience@sha256:<organization\/hubfleet\/habari-cluster\.datascience\.digest>$/);
     }
+  });
+
+  it("habari-nairobi runs the Knowledge Repo with its own isolated database and login, its URL only in a Secret, and git sync", () => {
+    const resources = renderedPlan("habari-nairobi").resources;
+    const byName = (name: string) => resources.find((r) => r.name === name)!;
+    expect(byName("habari-nairobi-database-knowledge-user").inputs).toMatchObject({ name: "knowledge", password: "[secret]" });
+    expect(byName("habari-nairobi-database-knowledge-database").inputs).toMatchObject({ name: "knowledge" });
+    const script = JSON.stringify(resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.startsWith("habari-nairobi-database-isolation"))!.inputs);
+    expect(script).toContain("REVOKE ALL ON DATABASE \\\"knowledge\\\" FROM PUBLIC");
+    expect(byName("habari-nairobi-knowledge-db-url").inputs).toMatchObject({ metadata: { name: "hubfleet-knowledge-db" }, stringData: { SQLALCHEMY_DATABASE_URI: "[secret]" } });
+    type Container = { name: string; image: string; env?: unknown[] };
+    const pod = (byName("habari-nairobi-knowledge-deployment").inputs.spec as { template: { spec: { containers: Container[]; initContainers?: Container[] } } }).template.spec;
+    const app = pod.containers.find((c) => c.image.includes("/knowledge-repo@sha256:"))!;
+    expect(app.env).toContainEqual({ name: "SQLALCHEMY_DATABASE_URI", valueFrom: { secretKeyRef: { name: "hubfleet-knowledge-db", key: "SQLALCHEMY_DATABASE_URI" } } });
+    // git-sync as a native sidecar (an init container that keeps running).
+    expect([...pod.containers, ...(pod.initContainers ?? [])].some((c) => c.image.startsWith("registry.k8s.io/git-sync/git-sync:"))).toBe(true);
+    const values = renderedHubValues("habari-nairobi") as { hub: { services: Record<string, { url: string }>; networkPolicy: { egress: unknown[] } } };
+    expect(values.hub.services.knowledge!.url).toBe("http://hubfleet-knowledge.habari-nairobi.svc.cluster.local:7000");
+    expect(values.hub.networkPolicy.egress.length).toBeGreaterThan(0);
+    const text = Object.values(renderedFiles("habari-nairobi")).join("\n");
+    expect(text).not.toMatch(/postgres(ql)?:\/\//);
+    expect(text).not.toContain("v1:example-ciphertext");
+  });
+
+  it("refuses the Knowledge Repo on a sharedCluster stack and on a database kind without a third login", () => {
+    const cluster = stackFileConfig("habari-cluster");
+    const nairobi = stackFileConfig("habari-nairobi");
+    const block = { knowledgeRepo: nairobi.values.knowledgeRepo };
+    const secure = new Set([...cluster.securePaths, ...[...nairobi.securePaths].filter((p) => p.startsWith("knowledgeRepo"))]);
+    const onCluster = plan(parseStackConfig({ values: deepMerge(cluster.values, block), securePaths: secure }));
+    expect(onCluster.ok ? [] : onCluster.problems).toContainEqual(expect.stringMatching(/^hubfleet:knowledgeRepo: is set, but a sharedCluster stack holds no hub/));
+    const incluster = plan(parseStackConfig({ values: deepMerge(nairobi.values, { database: { kind: "incluster" } }), securePaths: nairobi.securePaths }));
+    expect(incluster.ok ? [] : incluster.problems).toEqual(["hubfleet:knowledgeRepo: needs a database and login of its own, which only database.kind cloudsql gives so far, not incluster"]);
   });
 });

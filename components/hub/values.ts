@@ -148,6 +148,17 @@ export function mergeValues(a: Record<string, unknown>, b: Record<string, unknow
   return out;
 }
 
+/** mergeValues for a service's fragment: `egress` rules add to those already there, everything else as mergeValues. */
+export function mergeServiceValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    if (key === "egress" && Array.isArray(existing) && Array.isArray(value)) out[key] = [...(existing as unknown[]), ...(value as unknown[])];
+    else out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeServiceValues(existing, value) : value;
+  }
+  return out;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -238,5 +249,5 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
       ? workshopHubValues({ secretName: input.workshop?.secretName ?? WORKSHOP_SECRET_NAME, admins: hub.auth.admins })
       : authValues({ auth: hub.auth, hostname: input.endpoint.hostname, authSecretName: input.authSecretName });
   const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
-  return (input.services ?? []).reduce((values, service) => mergeValues(values, service), mergeValues(secured, auth));
+  return (input.services ?? []).reduce((values, service) => mergeServiceValues(values, service), mergeValues(secured, auth));
 }

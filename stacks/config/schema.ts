@@ -435,6 +435,38 @@ const dashboard = z.strictObject({
   hookTimeoutSeconds: z.number().int().min(1).max(30).default(3),
 });
 
+/** The Knowledge Repo add-on (docs/knowledge-repo.md); its image is built from images/knowledge-repo. */
+const knowledgeRepo = z.strictObject({
+  serviceName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label").max(40).default("knowledge"),
+  workers: z.number().int().min(1).max(8).default(2),
+  git: z.strictObject({
+    url: z.string().min(1),
+    ref: z.string().min(1).default("HEAD"),
+    periodSeconds: z.number().int().min(10).max(86_400).default(60),
+    auth: z
+      .discriminatedUnion("kind", [
+        z.strictObject({ kind: z.literal("none") }),
+        z.strictObject({ kind: z.literal("ssh"), deployKey: secret(), knownHosts: z.string().min(1) }),
+        z.strictObject({ kind: z.literal("token"), username: z.string().min(1).default("git"), token: secret() }),
+      ])
+      .default({ kind: "none" }),
+  }),
+  login: z.strictObject({
+    clientId: z.string().min(1),
+    clientSecret: secret(),
+    allowedDomains: z.array(hostname).min(1),
+  }),
+  anonymous: z
+    .strictObject({
+      viewIndex: z.boolean().default(false),
+      viewPost: z.boolean().default(false),
+      viewStats: z.boolean().default(false),
+      viewTags: z.boolean().default(false),
+      downloads: z.boolean().default(false),
+    })
+    .default({ viewIndex: false, viewPost: false, viewStats: false, viewTags: false, downloads: false }),
+});
+
 const services = z.strictObject({
   /** PipalHub's instructor dashboard, told of every notebook save. */
   dashboard: dashboard.default(dashboard.parse({})),
@@ -456,6 +488,7 @@ export const stackConfigSchema = z
     hub: hub.optional(),
     images: images.default(images.parse({})),
     services: services.default(services.parse({})),
+    knowledgeRepo: knowledgeRepo.optional(),
     gcp: gcp.optional(),
     aws: aws.optional(),
     digitalocean: digitalocean.optional(),
