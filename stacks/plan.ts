@@ -24,7 +24,9 @@ import { artifactRegistryProblems } from "../components/images/artifact-registry
 import { imageBuildPlan, imageChoiceProblems, type ImageChoice } from "../components/images/choice";
 import { digitalOceanRegistryProblems, type DigitalOceanRegistryArgs } from "../components/images/digitalocean-registry";
 import { homeSeedProblems } from "../components/images/home-seed";
-import { imageNameProblems } from "../components/images/image";
+import { imageNameProblems, serviceImageNameProblems } from "../components/images/image";
+import { pinnedReferenceProblems } from "../components/images/reference";
+import { hubServiceListProblems, type HubServiceSpec } from "../components/services/hub-service-spec";
 import type { LocalRegistryArgs } from "../components/images/local-registry";
 import { dashboardProblems, type DashboardArgs } from "../components/services/dashboard";
 import type { KnowledgeRepoArgs } from "../components/services/knowledge-repo";
@@ -112,6 +114,15 @@ export type KnowledgeRepoPlan = Pick<KnowledgeRepoArgs, "serviceName" | "git" | 
   readonly googleClientSecret: SecretInput;
 };
 
+/** A declared service: its spec (the image a stand-in until built or given), its image choice and its secret settings. */
+export interface CustomServicePlan {
+  readonly spec: HubServiceSpec;
+  readonly image: { readonly build: string } | { readonly external: string };
+  /** Variable → secure value; the estate keeps them in the Secret `secretName`. */
+  readonly secretEnv: Readonly<Record<string, SecretInput>>;
+  readonly secretName: string;
+}
+
 /** The database and login the Knowledge Repo gets beside hub and explore. */
 export const KNOWLEDGE_DATABASE = "knowledge";
 
@@ -133,6 +144,7 @@ export interface TenantPlan {
   readonly images: ImagesPlan;
   readonly dashboard?: DashboardPlan;
   readonly knowledgeRepo?: KnowledgeRepoPlan;
+  readonly customServices: readonly CustomServicePlan[];
 }
 
 export interface EstatePlan {
@@ -209,6 +221,7 @@ export function plan(config: StackConfig): PlanResult {
     if (registry) sharedImages = { builds: [...new Set(config.images.build)].sort(), registry };
     if (config.services.dashboard.enabled) report(["services", "dashboard", "enabled"], "is true, but a sharedCluster stack holds no hub; enable it on a tenant stack");
     if (config.knowledgeRepo) report(["knowledgeRepo"], "is set, but a sharedCluster stack holds no hub or database; add it to a tenant stack");
+    if (config.services.custom.length > 0) report(["services", "custom"], "is set, but a sharedCluster stack holds no hub; declare services on a tenant stack");
     if (!SHAREABLE_CLUSTER_KINDS.includes(kind)) {
       report(["cluster", "kind"], `is ${kind}, but no tenant kind runs on a shared ${kind} cluster; a sharedCluster stack uses ${SHAREABLE_CLUSTER_KINDS.join(" or ")}`);
     }
@@ -387,7 +400,8 @@ function tenantPlan(
   hubProblems(config, hub, report);
   const dashboard = dashboardPlan(config, hub, report);
   const knowledgeRepo = knowledgeRepoPlan(config, databaseKind, report);
-  const images = imagesPlan(config, hub, dashboard !== undefined, knowledgeRepo !== undefined, report);
+  const customServices = customServicesPlan(config, report);
+  const images = imagesPlan(config, hub, dashboard !== undefined, knowledgeRepo !== undefined, report, customServices);
 
   return {
     namespace: tenantNamespace(name),
@@ -400,6 +414,7 @@ function tenantPlan(
     images,
     ...(dashboard ? { dashboard } : {}),
     ...(knowledgeRepo ? { knowledgeRepo } : {}),
+    customServices,
   };
 }
 
@@ -411,14 +426,27 @@ function imageChoices(hub: NonNullable<StackConfig["hub"]>): { choice: ImageChoi
   ];
 }
 
-function imagesPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, dashboard: boolean, knowledgeRepo: boolean, report: Report): ImagesPlan {
+function imagesPlan(
+  config: StackConfig,
+  hub: NonNullable<StackConfig["hub"]>,
+  dashboard: boolean,
+  knowledgeRepo: boolean,
+  report: Report,
+  customServices: readonly CustomServicePlan[] = [],
+): ImagesPlan {
   const choices = imageChoices(hub);
   for (const { choice, path } of choices) {
     for (const message of imageChoiceProblems(choice)) report(path, message);
   }
   for (const message of homeSeedProblems(hub.homeSeed)) report(["hub", "homeSeed"], message);
   const builds = imageBuildPlan(config.tenant.name, choices.map((c) => c.choice));
-  const serviceImages = [...(dashboard ? ["dashboard"] : []), ...(knowledgeRepo ? ["knowledge-repo"] : [])];
+  const serviceImages = [
+    ...new Set([
+      ...(dashboard ? ["dashboard"] : []),
+      ...(knowledgeRepo ? ["knowledge-repo"] : []),
+      ...customServices.flatMap((service) => ("build" in service.image ? [service.image.build] : [])),
+    ]),
+  ];
   const fromClusterStack = config.cluster.kind === "shared" ? builds.builds : [];
   const buildsHere = builds.builds.length - fromClusterStack.length + builds.derived.length + serviceImages.length > 0;
   const registry = buildsHere ? registryPlan(config, report) : undefined;
@@ -646,4 +674,48 @@ function knowledgeRepoPlan(config: StackConfig, databaseKind: DatabaseKind, repo
     workers: settings.workers,
     hostname: hostname ?? "",
   };
+}
+
+function customServicesPlan(config: StackConfig, report: Report): CustomServicePlan[] {
+  const declared = config.services.custom;
+  const plans = declared.map((service, index): CustomServicePlan => {
+    const imagePath = ["services", "custom", index, "image"];
+    const problems = "build" in service.image ? serviceImageNameProblems(service.image.build) : pinnedReferenceProblems(service.image.external);
+    for (const message of problems) report(imagePath, message);
+    const secretName = `hubfleet-service-${service.name}`;
+    const spec: HubServiceSpec = {
+      name: service.name,
+      // A stand-in until the build gives its digest reference; an external one as given.
+      image: "build" in service.image ? `images/${service.image.build}` : service.image.external,
+      port: service.port,
+      ...(service.command ? { command: service.command } : {}),
+      ...(service.args ? { args: service.args } : {}),
+      env: service.env,
+      envFromSecrets: Object.fromEntries(Object.keys(service.secretEnv).map((key) => [key, { secretName, key }])),
+      apiToken: service.apiToken,
+      scopes: service.scopes,
+      ...(service.web ? { web: service.web } : {}),
+      ...(service.access ? { access: service.access } : {}),
+      fromNotebooks: service.fromNotebooks,
+      healthPath: service.healthPath,
+      cpu: service.cpu,
+      memory: service.memory,
+      ...(service.volume ? { volume: service.volume } : {}),
+    };
+    return { spec, image: service.image, secretEnv: service.secretEnv, secretName };
+  });
+  const taken = [
+    ...(config.services.dashboard.enabled ? ["dashboard"] : []),
+    ...(config.knowledgeRepo ? [config.knowledgeRepo.serviceName] : []),
+  ];
+  for (const problem of hubServiceListProblems(plans.map((p) => p.spec))) {
+    // `env.<NAME>` keeps the variable's name whole; the rest is a path.
+    const [index, ...rest] = problem.path.split(".");
+    const path = rest[0] === "env" ? ["env", rest.slice(1).join(".")] : rest.map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    report(["services", "custom", Number(index), ...path], problem.message);
+  }
+  declared.forEach((service, index) => {
+    if (taken.includes(service.name)) report(["services", "custom", index, "name"], `${service.name} is taken by a service hubfleet runs for this tenant`);
+  });
+  return plans;
 }

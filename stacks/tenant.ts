@@ -18,6 +18,7 @@ import { postgresUrl } from "../components/database/url";
 import { workshopDashboard } from "../components/services/dashboard";
 import { KnowledgeRepo } from "../components/services/knowledge-repo";
 import { HubService } from "../components/services/hub-service";
+import { hubServiceValues, notebookEgressToService } from "../components/services/hub-service-spec";
 import type { ObjectStorage } from "../components/storage/types";
 import { clusterBuilders, databaseBuilders, endpointBuilders, registryBuilders, storageBuilders } from "./kinds";
 import type { ClusterStackFacts, EstateCluster, TenantContext } from "./kinds/types";
@@ -108,8 +109,11 @@ export class TenantEstate extends pulumi.ComponentResource {
         },
         ...(homeSeed ? { homeSeed: homeSeed.storageValues } : {}),
         services: {
-          values: [...(dashboard ? [dashboard.hubValues] : []), ...(knowledge ? [knowledge.hubValues] : [])],
-          notebookEgress: dashboard ? [dashboard.notebookEgress] : [],
+          values: [...(dashboard ? [dashboard.hubValues] : []), ...(knowledge ? [knowledge.hubValues] : []), ...tenant.customServices.map((s) => hubServiceValues(s.spec))],
+          notebookEgress: [
+            ...(dashboard ? [dashboard.notebookEgress] : []),
+            ...tenant.customServices.filter((s) => s.spec.fromNotebooks).map((s) => notebookEgressToService(s.spec)),
+          ],
         },
         dependsOn: [
           ...this.cluster.systemReady,
@@ -142,6 +146,40 @@ export class TenantEstate extends pulumi.ComponentResource {
             { parent: this, providers: [this.cluster.provider] },
           )
         : undefined;
+
+    // Declared services: each image built or given, its secret settings in a Secret of its own, run after the release.
+    for (const service of tenant.customServices) {
+      const image =
+        "build" in service.image
+          ? new NotebookImage(`${name}-${service.spec.name}-image`, { imageName: service.image.build, registry: registry!, service: true }, { parent: this }).ref
+          : pulumi.output(service.image.external);
+      const secretEnv = Object.entries(service.secretEnv);
+      const secret =
+        secretEnv.length > 0
+          ? new k8s.core.v1.Secret(
+              `${name}-${service.spec.name}-secret-env`,
+              {
+                metadata: { name: service.secretName, namespace: this.namespace, labels: kubernetesLabels(plan.name, service.spec.name) },
+                type: "Opaque",
+                stringData: Object.fromEntries(secretEnv.map(([key, value]) => [key, pulumi.secret(value.value)])),
+              },
+              { parent: this, provider: this.cluster.provider },
+            )
+          : undefined;
+      new HubService(
+        `${name}-${service.spec.name}`,
+        {
+          spec: service.spec,
+          image,
+          namespace: this.namespace,
+          context: { releaseName: tenant.releaseName },
+          labels: ownerLabels(plan.name, {}),
+          protectVolume: plan.protect,
+          dependsOn: [this.hub, ...(secret ? [secret] : [])],
+        },
+        { parent: this, providers: [this.cluster.provider] },
+      );
+    }
 
     this.outputs = {
       ...this.cluster.outputs,

@@ -467,9 +467,34 @@ const knowledgeRepo = z.strictObject({
     .default({ viewIndex: false, viewPost: false, viewStats: false, viewTags: false, downloads: false }),
 });
 
+/** A service beside the hub (components/services/hub-service-spec.ts's HubServiceSpec; checked beside it). */
+const customService = z.strictObject({
+  name: z.string().min(1),
+  /** `{ build: <service image of images/> }` or `{ external: "<reference pinned by tag or digest>" }`. */
+  image: z.union([z.strictObject({ build: z.string().min(1) }), z.strictObject({ external: z.string().min(1) })]),
+  port: z.number().int(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  /** Plain settings only. */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Secret settings, each a secure value, handed to the container through a Secret of its own. */
+  secretEnv: z.record(z.string(), secret()).default({}),
+  apiToken: z.boolean().default(false),
+  scopes: z.array(z.string().min(1)).default([]),
+  web: z.strictObject({ oauth: z.boolean().default(true) }).optional(),
+  access: z.strictObject({ users: z.array(z.string().min(1)).default([]), groups: z.array(z.string().min(1)).default([]) }).optional(),
+  fromNotebooks: z.boolean().default(false),
+  healthPath: z.string().min(1),
+  cpu: requestLimit.default({ request: "50m", limit: "500m" }),
+  memory: requestLimit.default({ request: "128Mi", limit: "256Mi" }),
+  volume: z.strictObject({ size: z.string().min(1), mountPath: z.string().min(1) }).optional(),
+});
+
 const services = z.strictObject({
   /** PipalHub's instructor dashboard, told of every notebook save. */
   dashboard: dashboard.default(dashboard.parse({})),
+  /** Further services beside the hub (docs/services.md). */
+  custom: z.array(customService).default([]),
 });
 
 // ---------------------------------------------------------------------------
