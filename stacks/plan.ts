@@ -24,6 +24,17 @@ import { route53RecordsProblems, type Route53Zone } from "../components/endpoint
 import { openhexaLoginProblems } from "../components/hub/openhexa";
 import { renkuPresetProblems } from "../components/hub/renku";
 import { OAUTH_KINDS, type HubSpec } from "../components/hub/spec";
+import { artifactRegistryProblems } from "../components/images/artifact-registry";
+import { imageBuildPlan, imageChoiceProblems, type ImageChoice } from "../components/images/choice";
+import { digitalOceanRegistryProblems, type DigitalOceanRegistryArgs } from "../components/images/digitalocean-registry";
+import { homeSeedProblems } from "../components/images/home-seed";
+import { imageNameProblems, serviceImageNameProblems } from "../components/images/image";
+import { pinnedReferenceProblems } from "../components/images/reference";
+import { hubServiceListProblems, type HubServiceSpec } from "../components/services/hub-service-spec";
+import type { LocalRegistryArgs } from "../components/images/local-registry";
+import { dashboardProblems, type DashboardArgs } from "../components/services/dashboard";
+import type { KnowledgeRepoArgs } from "../components/services/knowledge-repo";
+import { knowledgeRepoProblems } from "../components/services/knowledge-repo-spec";
 import { hubReleaseName, ownerLabels, ownerTagList, ownerTags, tenantNamespace } from "../components/naming";
 import type { GcpNetworkArgs } from "../components/network/gcp";
 import type { ArgProblem } from "../components/problems";
@@ -91,6 +102,47 @@ export type EndpointPlan =
   | { readonly kind: "gcp"; readonly args: Omit<GcpEndpointArgs, "project" | "region">; readonly route53?: Route53Plan }
   | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanEndpointArgs, "region" | "vpcId">; readonly route53?: Route53Plan };
 
+/** Where this stack pushes the images it builds, by the cluster's cloud. */
+export type RegistryPlan =
+  | { readonly kind: "gcp"; readonly keepVersions: number }
+  | { readonly kind: "digitalocean"; readonly args: DigitalOceanRegistryArgs }
+  | { readonly kind: "local"; readonly args: LocalRegistryArgs }
+  /** The cluster stack's repository (a shared-cluster tenant's own added packages). */
+  | { readonly kind: "shared"; readonly keepVersions: number };
+
+export interface ImagesPlan {
+  /** The default server's choice, then each profile's own (profiles without one are absent). */
+  readonly choices: readonly ImageChoice[];
+  /** Service images of `images/` built here (dashboard). */
+  readonly serviceImages: readonly string[];
+  /** Absent when nothing is built here. */
+  readonly registry?: RegistryPlan;
+  /** On a shared cluster: the images of `images/` the cluster stack built, referenced by digest. */
+  readonly fromClusterStack: readonly string[];
+}
+
+/** The workshop dashboard's arguments, less the image the estate builds. */
+export type DashboardPlan = Omit<DashboardArgs, "image"> & { readonly hookTimeoutSeconds: number };
+
+/** The Knowledge Repo's arguments that config sets; the estate adds the namespace, database, image and credentials' values. */
+export type KnowledgeRepoPlan = Pick<KnowledgeRepoArgs, "serviceName" | "git" | "googleClientId" | "allowedDomains" | "anonymous" | "workers"> & {
+  readonly hostname: string;
+  readonly gitCredential?: SecretInput;
+  readonly googleClientSecret: SecretInput;
+};
+
+/** A declared service: its spec (the image a stand-in until built or given), its image choice and its secret settings. */
+export interface CustomServicePlan {
+  readonly spec: HubServiceSpec;
+  readonly image: { readonly build: string } | { readonly external: string };
+  /** Variable → secure value; the estate keeps them in the Secret `secretName`. */
+  readonly secretEnv: Readonly<Record<string, SecretInput>>;
+  readonly secretName: string;
+}
+
+/** The database and login the Knowledge Repo gets beside hub and explore. */
+export const KNOWLEDGE_DATABASE = "knowledge";
+
 /** The providers the estate makes once and hands down; absent ones are not needed. */
 export interface ProvidersPlan {
   /** Project and region: from the stack file, or (a shared-cluster tenant) from the cluster stack. */
@@ -106,6 +158,10 @@ export interface TenantPlan {
   readonly storage?: StoragePlan;
   readonly endpoint: EndpointPlan;
   readonly hub: HubSpec;
+  readonly images: ImagesPlan;
+  readonly dashboard?: DashboardPlan;
+  readonly knowledgeRepo?: KnowledgeRepoPlan;
+  readonly customServices: readonly CustomServicePlan[];
 }
 
 export interface EstatePlan {
@@ -118,6 +174,8 @@ export interface EstatePlan {
   readonly tenant?: TenantPlan;
   /** A cluster stack's public bucket and OIDC provider, which every tenant reads. */
   readonly fleetStorage?: Omit<S3FleetSharedArgs, "issuer"> & { readonly oidcProvider: boolean };
+  /** A cluster stack's images, built once for every tenant, and their registry. */
+  readonly sharedImages?: { readonly builds: readonly string[]; readonly registry: RegistryPlan };
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: EstatePlan } | { readonly ok: false; readonly problems: readonly string[] };
@@ -155,7 +213,7 @@ export function plan(config: StackConfig): PlanResult {
     report(["digitalocean"], `is required when cluster.kind is ${kind}: set digitalocean.region`);
   }
 
-  const cluster = clusterPlan(config, report, labels);
+  let cluster = clusterPlan(config, report, labels);
   const storageKind: StorageKind = config.storage.kind ?? capabilities.defaultStorage;
   const route53 = config.endpoint.route53Zone !== undefined;
   const providers: ProvidersPlan = {
@@ -173,7 +231,16 @@ export function plan(config: StackConfig): PlanResult {
 
   let tenant: TenantPlan | undefined;
   let fleetStorage: EstatePlan["fleetStorage"];
+  let sharedImages: EstatePlan["sharedImages"];
   if (config.role === "sharedCluster") {
+    config.images.build.forEach((image, index) => {
+      for (const message of imageNameProblems(image)) report(["images", "build", index], message);
+    });
+    const registry = registryPlan(config, report);
+    if (registry) sharedImages = { builds: [...new Set(config.images.build)].sort(), registry };
+    if (config.services.dashboard.enabled) report(["services", "dashboard", "enabled"], "is true, but a sharedCluster stack holds no hub; enable it on a tenant stack");
+    if (config.knowledgeRepo) report(["knowledgeRepo"], "is set, but a sharedCluster stack holds no hub or database; add it to a tenant stack");
+    if (config.services.custom.length > 0) report(["services", "custom"], "is set, but a sharedCluster stack holds no hub; declare services on a tenant stack");
     if (!SHAREABLE_CLUSTER_KINDS.includes(kind)) {
       report(["cluster", "kind"], `is ${kind}, but no tenant kind runs on a shared ${kind} cluster; a sharedCluster stack uses ${SHAREABLE_CLUSTER_KINDS.join(" or ")}`);
     }
@@ -188,6 +255,11 @@ export function plan(config: StackConfig): PlanResult {
     report(["hub"], "is required for a tenant stack: set at least hub.auth");
   } else {
     tenant = tenantPlan(config, config.hub, storageKind, report, problems, labels);
+    if (config.images.build.length > 0) report(["images", "build"], "is for sharedCluster stacks; a tenant chooses its images in hub.singleuser.image and profiles");
+  }
+  // DOKS nodes pull from the account's registry through the cluster's registry integration.
+  if (cluster?.kind === "doks" && tenant?.images.registry?.kind === "digitalocean") {
+    cluster = { ...cluster, args: { ...cluster.args, registryIntegration: true } };
   }
 
   if (problems.length > 0) {
@@ -195,7 +267,7 @@ export function plan(config: StackConfig): PlanResult {
     return { ok: false, problems: lines };
   }
   if (!cluster) throw new Error("plan: no cluster plan although no problem was reported");
-  return { ok: true, plan: { role: config.role, name: tenantName, protect, providers, cluster, tenant, fleetStorage } };
+  return { ok: true, plan: { role: config.role, name: tenantName, protect, providers, cluster, tenant, fleetStorage, ...(sharedImages ? { sharedImages } : {}) } };
 }
 
 /** Raw config to plan, or a ConfigError naming every mistake: the schema's and the plan's. */
@@ -345,8 +417,106 @@ function tenantPlan(
 
   const endpoint = endpointPlan(config, report, problems, labels);
   hubProblems(config, hub, report);
+  const dashboard = dashboardPlan(config, hub, report);
+  const knowledgeRepo = knowledgeRepoPlan(config, databaseKind, report);
+  const customServices = customServicesPlan(config, report);
+  const images = imagesPlan(config, hub, dashboard !== undefined, knowledgeRepo !== undefined, report, customServices);
 
-  return { namespace: tenantNamespace(name), releaseName: hubReleaseName(name), database, storage, endpoint, hub };
+  return {
+    namespace: tenantNamespace(name),
+    releaseName: hubReleaseName(name),
+    // The Knowledge Repo's own database and login, isolated like hub and explore.
+    database: knowledgeRepo && database.kind === "cloudsql" ? { ...database, args: { ...database.args, extraLogins: [KNOWLEDGE_DATABASE] } } : database,
+    storage,
+    endpoint,
+    hub,
+    images,
+    ...(dashboard ? { dashboard } : {}),
+    ...(knowledgeRepo ? { knowledgeRepo } : {}),
+    customServices,
+  };
+}
+
+/** Config paths of the image choices: the default server's, then each profile's own. */
+function imageChoices(hub: NonNullable<StackConfig["hub"]>): { choice: ImageChoice; path: ConfigPath }[] {
+  return [
+    { choice: hub.singleuser.image, path: ["hub", "singleuser", "image"] },
+    ...hub.singleuser.profiles.flatMap((profile, index) => (profile.image ? [{ choice: profile.image as ImageChoice, path: ["hub", "singleuser", "profiles", index, "image"] }] : [])),
+  ];
+}
+
+function imagesPlan(
+  config: StackConfig,
+  hub: NonNullable<StackConfig["hub"]>,
+  dashboard: boolean,
+  knowledgeRepo: boolean,
+  report: Report,
+  customServices: readonly CustomServicePlan[] = [],
+): ImagesPlan {
+  const choices = imageChoices(hub);
+  for (const { choice, path } of choices) {
+    for (const message of imageChoiceProblems(choice)) report(path, message);
+  }
+  for (const message of homeSeedProblems(hub.homeSeed)) report(["hub", "homeSeed"], message);
+  const builds = imageBuildPlan(config.tenant.name, choices.map((c) => c.choice));
+  const serviceImages = [
+    ...new Set([
+      ...(dashboard ? ["dashboard"] : []),
+      ...(knowledgeRepo ? ["knowledge-repo"] : []),
+      ...customServices.flatMap((service) => ("build" in service.image ? [service.image.build] : [])),
+    ]),
+  ];
+  const fromClusterStack = config.cluster.kind === "shared" ? builds.builds : [];
+  const buildsHere = builds.builds.length - fromClusterStack.length + builds.derived.length + serviceImages.length > 0;
+  const registry = buildsHere ? registryPlan(config, report) : undefined;
+  return { choices: choices.map((c) => c.choice), serviceImages, fromClusterStack, ...(registry ? { registry } : {}) };
+}
+
+/** The registry of the cluster's cloud, with its settings checked. */
+function registryPlan(config: StackConfig, report: Report): RegistryPlan | undefined {
+  const settings = config.images.registry;
+  const capabilities = CLUSTER_CAPABILITIES[config.cluster.kind];
+  if (config.cluster.kind === "shared") return { kind: "shared", keepVersions: settings.gcp.keepVersions };
+  switch (capabilities.cloud) {
+    case "gcp":
+      for (const message of artifactRegistryProblems({ tenant: config.tenant.name, project: "", location: "", keepVersions: settings.gcp.keepVersions, readers: ["nodes"], labels: {} })) {
+        report(["images", "registry", "gcp", "keepVersions"], message);
+      }
+      return { kind: "gcp", keepVersions: settings.gcp.keepVersions };
+    case "digitalocean": {
+      const docr = settings.digitalocean;
+      if (!docr.registryName) {
+        report(["images", "registry", "digitalocean", "registryName"], "is required to build images on doks: name the account's container registry (create: true to make it in this stack)");
+        return undefined;
+      }
+      const args: DigitalOceanRegistryArgs = { registryName: docr.registryName, create: docr.create, tier: docr.tier, region: config.digitalocean?.region ?? "", credentialExpirySeconds: docr.credentialExpirySeconds };
+      for (const message of digitalOceanRegistryProblems(args)) report(["images", "registry", "digitalocean"], message);
+      return { kind: "digitalocean", args };
+    }
+    case "local":
+      return { kind: "local", args: { address: settings.local.address } };
+  }
+}
+
+function dashboardPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, report: Report): DashboardPlan | undefined {
+  const settings = config.services.dashboard;
+  if (!settings.enabled) return undefined;
+  const auth = hub.auth;
+  const plan: DashboardPlan = {
+    instructors: settings.instructors ?? auth.admins,
+    instructorGroups: settings.instructorGroups,
+    storage: { kind: "volume", size: settings.volumeSize },
+    ...(settings.cpu ? { cpu: settings.cpu } : {}),
+    ...(settings.memory ? { memory: settings.memory } : {}),
+    hookTimeoutSeconds: settings.hookTimeoutSeconds,
+  };
+  const participants = auth.kind === "workshop" ? Object.keys(auth.participants) : undefined;
+  // The image is built by the estate; a stand-in reference lets the service's own rules run here.
+  for (const problem of dashboardProblems({ ...plan, image: "images/dashboard" }, participants)) {
+    const path = problem.path === "volume.size" ? ["volumeSize"] : problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    report(["services", "dashboard", ...path], problem.message);
+  }
+  return plan;
 }
 
 function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem[], labels: Record<string, string>): DatabasePlan {
@@ -514,11 +684,17 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
     } else {
       const { cloneImage, ...preset } = hub.renku;
       const hasGpuPool = kind === "gke" && config.cluster.gke.gpu !== undefined;
-      const image = cloneImage ?? hub.singleuser.image;
+      // The clone container's image: the one named, else the server's own (a built image counts as pinned).
+      const serverImage = hub.singleuser.image;
+      const image = cloneImage
+        ? `${cloneImage.name}:${cloneImage.tag}`
+        : "external" in serverImage
+          ? serverImage.external
+          : `images/${serverImage.build}@sha256:built`;
       const messages = renkuPresetProblems({
         gitlabUrl: auth.url,
         checksGroups: auth.allowedGroups.length > 0,
-        cloneImage: `${image.name}:${image.tag}`,
+        cloneImage: image,
         gpuPlacement: hasGpuPool ? { nodeSelector: {}, tolerations: [] } : undefined,
         ...preset,
       });
@@ -567,4 +743,81 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
   const { cpu, memory } = hub.singleuser;
   if (cpu.guarantee > cpu.limit) report(["hub", "singleuser", "cpu"], "guarantee must not exceed limit");
   if (compareAmounts(memory.guarantee, memory.limit) > 0) report(["hub", "singleuser", "memory"], "guarantee must not exceed limit");
+}
+
+function knowledgeRepoPlan(config: StackConfig, databaseKind: DatabaseKind, report: Report): KnowledgeRepoPlan | undefined {
+  const settings = config.knowledgeRepo;
+  if (!settings) return undefined;
+  // Only Cloud SQL gives a third isolated login so far; the other kinds make hub and explore alone.
+  if (databaseKind !== "cloudsql") {
+    report(["knowledgeRepo"], `needs a database and login of its own, which only database.kind cloudsql gives so far, not ${databaseKind}`);
+  }
+  const auth = settings.git.auth;
+  const git = {
+    url: settings.git.url,
+    ref: settings.git.ref,
+    periodSeconds: settings.git.periodSeconds,
+    auth: auth.kind === "ssh" ? { kind: "ssh" as const, knownHosts: auth.knownHosts } : auth.kind === "token" ? { kind: "token" as const, username: auth.username } : { kind: "none" as const },
+  };
+  const hostname = config.endpoint.hostname;
+  for (const problem of knowledgeRepoProblems({ git, allowedDomains: settings.login.allowedDomains, serviceName: settings.serviceName, hostname, workers: settings.workers })) {
+    const path = problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    report(problem.path === "endpoint.hostname" ? ["endpoint", "hostname"] : ["knowledgeRepo", ...path], problem.message);
+  }
+  if (settings.serviceName === "dashboard" && config.services.dashboard.enabled) report(["knowledgeRepo", "serviceName"], "is dashboard, which the workshop dashboard takes");
+  return {
+    serviceName: settings.serviceName,
+    git,
+    ...(auth.kind === "ssh" ? { gitCredential: auth.deployKey } : auth.kind === "token" ? { gitCredential: auth.token } : {}),
+    googleClientId: settings.login.clientId,
+    googleClientSecret: settings.login.clientSecret,
+    allowedDomains: settings.login.allowedDomains,
+    anonymous: settings.anonymous,
+    workers: settings.workers,
+    hostname: hostname ?? "",
+  };
+}
+
+function customServicesPlan(config: StackConfig, report: Report): CustomServicePlan[] {
+  const declared = config.services.custom;
+  const plans = declared.map((service, index): CustomServicePlan => {
+    const imagePath = ["services", "custom", index, "image"];
+    const problems = "build" in service.image ? serviceImageNameProblems(service.image.build) : pinnedReferenceProblems(service.image.external);
+    for (const message of problems) report(imagePath, message);
+    const secretName = `hubfleet-service-${service.name}`;
+    const spec: HubServiceSpec = {
+      name: service.name,
+      // A stand-in until the build gives its digest reference; an external one as given.
+      image: "build" in service.image ? `images/${service.image.build}` : service.image.external,
+      port: service.port,
+      ...(service.command ? { command: service.command } : {}),
+      ...(service.args ? { args: service.args } : {}),
+      env: service.env,
+      envFromSecrets: Object.fromEntries(Object.keys(service.secretEnv).map((key) => [key, { secretName, key }])),
+      apiToken: service.apiToken,
+      scopes: service.scopes,
+      ...(service.web ? { web: service.web } : {}),
+      ...(service.access ? { access: service.access } : {}),
+      fromNotebooks: service.fromNotebooks,
+      healthPath: service.healthPath,
+      cpu: service.cpu,
+      memory: service.memory,
+      ...(service.volume ? { volume: service.volume } : {}),
+    };
+    return { spec, image: service.image, secretEnv: service.secretEnv, secretName };
+  });
+  const taken = [
+    ...(config.services.dashboard.enabled ? ["dashboard"] : []),
+    ...(config.knowledgeRepo ? [config.knowledgeRepo.serviceName] : []),
+  ];
+  for (const problem of hubServiceListProblems(plans.map((p) => p.spec))) {
+    // `env.<NAME>` keeps the variable's name whole; the rest is a path.
+    const [index, ...rest] = problem.path.split(".");
+    const path = rest[0] === "env" ? ["env", rest.slice(1).join(".")] : rest.map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    report(["services", "custom", Number(index), ...path], problem.message);
+  }
+  declared.forEach((service, index) => {
+    if (taken.includes(service.name)) report(["services", "custom", index, "name"], `${service.name} is taken by a service hubfleet runs for this tenant`);
+  });
+  return plans;
 }

@@ -14,7 +14,7 @@ describe("defaults", () => {
     expect(parsed.role).toBe("tenant");
     expect(planOf().tenant).toMatchObject({ database: { kind: "incluster" }, storage: { kind: "minio" } });
     expect(parsed.hub!.singleuser.defaultUrl).toBe("/lab");
-    expect(parsed.hub!.singleuser.image.tag).not.toBe("latest");
+    expect(parsed.hub!.singleuser.image).toEqual({ external: "quay.io/jupyter/scipy-notebook:2025-10-20" });
     expect(parsed.cluster.userPool).toEqual({ minNodes: 0, maxNodes: 10 });
   });
 

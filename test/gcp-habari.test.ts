@@ -124,7 +124,7 @@ describe("a Habari tenant on the shared cluster", () => {
       sslMode: "ENCRYPTED_ONLY",
     });
     expect(tenant.filter((r) => r.type === "gcp:servicenetworking/connection:Connection")).toEqual([]);
-    expect(tenant.filter((r) => r.type === "gcp:sql/database:Database").map((d) => d.inputs.name).sort()).toEqual(["explore", "hub"]);
+    expect(tenant.filter((r) => r.type === "gcp:sql/database:Database").map((d) => d.inputs.name).sort()).toEqual(["explore", "hub", "knowledge"]);
   });
 
   it("logs in with GitHub, with admins and an allow list", () => {

@@ -18,6 +18,7 @@ import { chartSchemaErrors } from "./support/chart-schema";
 import { egressAdmits, helmPresent, helmTemplate, HELM_SKIP_REASON, notebookPod, renderedPods } from "./support/helm";
 import { baselineViolations, restrictedViolations } from "./support/pod-security-check";
 import { PROJECT_DIR } from "./support/program";
+import type { ImageChoice } from "../components/images/choice";
 
 if (!helmPresent && process.env.CI) throw new Error(HELM_SKIP_REASON);
 if (!helmPresent) console.warn(`skipping the chart's Pod Security checks: ${HELM_SKIP_REASON}`);
@@ -57,7 +58,17 @@ function hubInput(stack: string): HubValuesInput {
     webIdentity: storage?.kind === "s3" && storage.credentials.kind === "webIdentity" ? { serviceAccountName: "notebook", audience: "sts.amazonaws.com" } : undefined,
     notebookEgress: [{ to: [{ ipBlock: { cidr: "10.20.0.5/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }],
     workshop: tenant.hub.auth.kind === "workshop" ? { secretName: "hubfleet-workshop-users" } : undefined,
+    // Built images as the estate gives them: a digest reference (external choices as pinned).
+    images: {
+      default: imageRef(tenant.hub.singleuser.image),
+      profiles: tenant.hub.singleuser.profiles.map((profile) => (profile.image ? imageRef(profile.image) : undefined)),
+      pullSecrets: [],
+    },
   };
+}
+
+function imageRef(choice: ImageChoice): string {
+  return "build" in choice || choice.packages ? `registry.example/hubfleet/${"build" in choice ? choice.build : "derived"}@sha256:${"0".repeat(64)}` : choice.external;
 }
 
 const STACKS: [string, ClusterNetworkFacts][] = [

@@ -51,6 +51,35 @@ function withoutPublicEgress(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutPublicEgress(inner)]));
 }
 
+/**
+ * Every image the hub values name, with its place: `{name, tag}` objects under an
+ * `image` key (the chart's form) and `image` strings (KubeSpawner's profile overrides).
+ */
+function valueImages(value: unknown, where = ""): { where: string; ref: string }[] {
+  if (Array.isArray(value)) return value.flatMap((inner, i) => valueImages(inner, `${where}[${i}]`));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const path = where ? `${where}.${key}` : key;
+    if (key === "image" && typeof inner === "string") return [{ where: path, ref: inner }];
+    if (key === "image" && typeof inner === "object" && inner !== null && "name" in inner) {
+      const { name, tag } = inner as { name: string; tag?: string };
+      return [{ where: path, ref: tag ? `${name}:${tag}` : name }];
+    }
+    return valueImages(inner, path);
+  });
+}
+
+/** Why an image in the hub values could change under a running hub: no tag or digest, or `latest`. */
+function unpinnedImageProblems(values: unknown): string[] {
+  return valueImages(values).flatMap(({ where, ref }) => {
+    const digest = /@sha256:\S+$/.test(ref);
+    const tag = ref.slice(ref.lastIndexOf("/") + 1).split(":")[1];
+    if (!digest && !tag) return [`${where}: ${ref} has no tag or digest`];
+    if (!digest && tag === "latest") return [`${where}: ${ref} uses latest`];
+    return [];
+  });
+}
+
 /** The plan's checks, as problems, so that a test can also show each check fails on a broken plan. */
 export function planProblems(resources: readonly PlanResource[], production: boolean): string[] {
   const problems: string[] = [];
@@ -69,6 +98,9 @@ export function planProblems(resources: readonly PlanResource[], production: boo
     }
     if (STATEFUL_TYPES.has(resource.type) && resource.protect !== production) {
       problems.push(`${where}: protect is ${resource.protect} on a ${production ? "production" : "disposable"} stack`);
+    }
+    if (resource.type === "kubernetes:helm.sh/v3:Release") {
+      for (const problem of unpinnedImageProblems(resource.inputs.values)) problems.push(`${where}: ${problem}`);
     }
     const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
     if (parent && !parent.type.startsWith("pulumi:pulumi:Stack") && !resource.name.startsWith(`${parent.name}-`)) {
@@ -106,6 +138,23 @@ describe("the invariants can fail", () => {
     expect(broken((r) => (r[0]!.inputs.cidr = "0.0.0.0/0"))).toContainEqual(expect.stringMatching(/opens 0\.0\.0\.0\/0/));
     expect(broken((r) => (r.find((x) => x.parent && !x.parent.includes("pulumi:pulumi:Stack"))!.name = "stray"))).toContainEqual(expect.stringMatching(/not named after its parent/));
     expect(broken((r) => (r.find((x) => STATEFUL_TYPES.has(x.type))!.protect = !isProduction(stack ?? "dev")))).toContainEqual(expect.stringMatching(/protect is/));
+  });
+
+  it("on hub values naming an image without a tag or digest, or by latest", () => {
+    const [withHub] = RENDERED_STACKS.filter((name) => renderedPlan(name).resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release"));
+    const hubBase = renderedPlan(withHub!).resources;
+    expect(planProblems(hubBase, isProduction(withHub!))).toEqual([]);
+    const broken = (change: (resources: PlanResource[]) => void) => {
+      const copy = structuredClone(hubBase) as PlanResource[];
+      change(copy);
+      return planProblems(copy, isProduction(withHub!));
+    };
+    const release = (r: PlanResource[]) => r.find((x) => x.type === "kubernetes:helm.sh/v3:Release")!.inputs.values as { singleuser: Record<string, unknown> };
+    expect(broken((r) => (release(r).singleuser.image = { name: "quay.io/jupyter/scipy-notebook" }))).toContainEqual(expect.stringMatching(/singleuser\.image: .* has no tag or digest/));
+    expect(broken((r) => (release(r).singleuser.image = { name: "quay.io/jupyter/scipy-notebook", tag: "latest" }))).toContainEqual(expect.stringMatching(/uses latest/));
+    expect(
+      broken((r) => (release(r).singleuser.profileList = [{ display_name: "x", kubespawner_override: { image: "localhost:5001/hubfleet/workshop" } }])),
+    ).toContainEqual(expect.stringMatching(/profileList\[0\]\.kubespawner_override\.image: localhost:5001\/hubfleet\/workshop has no tag or digest/));
   });
 
   it("on an IAM document with a wildcard action", () => {

@@ -27,6 +27,10 @@ export const CLUSTER_STACK_OUTPUTS = {
   networkId: "networkId",
   nodeServiceAccount: "nodeServiceAccount",
   serviceAccountIssuer: "serviceAccountIssuer",
+  /** The notebook images the cluster stack built for its tenants: image name → digest reference (JSON when read). */
+  notebookImages: "notebookImages",
+  /** The cluster stack's image repository, where tenants push their own derived images. */
+  imageRepository: "imageRepository",
 } as const;
 
 export type ClusterStackOutput = keyof typeof CLUSTER_STACK_OUTPUTS;

@@ -52,15 +52,17 @@ export interface CloudSqlPostgresArgs {
   readonly kubernetesProvider?: k8s.Provider;
   /** Enable PostGIS in the explore database (as the admin; Cloud SQL allows it). */
   readonly postgis?: boolean;
+  /** Databases beside hub and explore, each with a login of the same name and the same isolation (the Knowledge Repo's `knowledge`). */
+  readonly extraLogins?: readonly string[];
 }
 
 /** The user the isolation Job connects as: a member of cloudsqlsuperuser, like every API user. */
 export const CLOUDSQL_ADMIN_USER = "hubfleet_admin";
 
 /** The isolation SQL the admin Job runs as hubfleet_admin, connected to the postgres database. */
-export function cloudSqlIsolationSql(postgis = false): string {
+export function cloudSqlIsolationSql(postgis = false, extraLogins: readonly string[] = []): string {
   return isolationSql({
-    logins: DATABASES.map((database) => ({ database, role: database })),
+    logins: [...DATABASES, ...extraLogins].map((database) => ({ database, role: database })),
     adminIsSuperuser: false,
     postgisDatabases: postgis ? ["explore"] : [],
   });
@@ -90,6 +92,11 @@ export function cloudSqlProblems(args: CloudSqlPostgresArgs): ArgProblem[] {
     });
   }
   if (args.diskSizeGb < 10) problems.push({ arg: "diskSizeGb", message: `${args.diskSizeGb} is below Cloud SQL's minimum of 10` });
+  for (const login of args.extraLogins ?? []) {
+    if (!/^[a-z][a-z0-9_]{0,30}$/.test(login) || (DATABASES as readonly string[]).includes(login) || login === CLOUDSQL_ADMIN_USER) {
+      problems.push({ arg: "extraLogins", message: `${login} cannot be a database and login of its own: a lowercase name other than hub, explore and ${CLOUDSQL_ADMIN_USER}` });
+    }
+  }
   return problems;
 }
 
@@ -128,6 +135,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
   readonly sslMode: SslMode = "require";
   readonly hub: DatabaseLogin;
   readonly explore: DatabaseLogin;
+  readonly extraLogins: Readonly<Record<string, DatabaseLogin>>;
   readonly readyResources: pulumi.Resource[];
   readonly instanceName: pulumi.Output<string>;
   readonly connectionName: pulumi.Output<string>;
@@ -158,7 +166,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
       },
     );
 
-    const login = (database: (typeof DATABASES)[number]): { login: DatabaseLogin; resources: pulumi.Resource[] } => {
+    const login = (database: string): { login: DatabaseLogin; resources: pulumi.Resource[] } => {
       const password = new random.RandomPassword(`${name}-${database}-password`, { length: 32, special: false }, { parent: this });
       const user = new gcp.sql.User(
         `${name}-${database}-user`,
@@ -181,17 +189,20 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     };
     const hub = login("hub");
     const explore = login("explore");
+    const extra = (args.extraLogins ?? []).map((database) => ({ database, ...login(database) }));
+    const extraResources = extra.flatMap((e) => e.resources);
     const isolation = args.kubernetesProvider
-      ? this.isolationJob(name, args, args.kubernetesProvider, instance, [...hub.resources, ...explore.resources])
+      ? this.isolationJob(name, args, args.kubernetesProvider, instance, [...hub.resources, ...explore.resources, ...extraResources])
       : [];
 
     this.host = instance.privateIpAddress;
     this.port = pulumi.output(CLOUDSQL_PORT);
     this.hub = hub.login;
     this.explore = explore.login;
+    this.extraLogins = Object.fromEntries(extra.map((e) => [e.database, e.login]));
     this.instanceName = instance.name;
     this.connectionName = instance.connectionName;
-    this.readyResources = [instance, ...hub.resources, ...explore.resources, ...isolation];
+    this.readyResources = [instance, ...hub.resources, ...explore.resources, ...extraResources, ...isolation];
     this.notebookEgress = this.host.apply((host) => [databaseEgress(host, CLOUDSQL_PORT)]);
     this.registerOutputs({ host: this.host, port: this.port, instanceName: this.instanceName, connectionName: this.connectionName });
   }
@@ -217,7 +228,7 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
       );
     const job = new DatabaseAdminJob(
       `${name}-isolation`,
-      { tenant: args.tenant, adminUrl: pulumi.secret(adminUrl), sql: cloudSqlIsolationSql(args.postgis), dependsOn: [admin, ...after] },
+      { tenant: args.tenant, adminUrl: pulumi.secret(adminUrl), sql: cloudSqlIsolationSql(args.postgis, args.extraLogins), dependsOn: [admin, ...after] },
       { parent: this, providers: [provider] },
     );
     return [admin, job.job];

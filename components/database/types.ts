@@ -21,6 +21,8 @@ export interface PostgresServer {
   readonly sslMode: SslMode;
   readonly hub: DatabaseLogin;
   readonly explore: DatabaseLogin;
+  /** Further databases with their own logins, isolated like hub and explore, where the kind gives them (Cloud SQL). */
+  readonly extraLogins?: Readonly<Record<string, DatabaseLogin>>;
   /** Resources that must exist before a client connects (users, databases, firewalls). */
   readonly readyResources: pulumi.Resource[];
   /** NetworkPolicy egress notebook pods need to reach this server, beyond the chart's defaults. */

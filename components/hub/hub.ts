@@ -16,7 +16,7 @@ import { AUTH_SECRET_KEYS, authSecretKeys } from "./auth";
 import { AuthStateKey } from "./auth-state";
 import { notebookEnvData, type NotebookEnvInput, type NotebookStorageEnv } from "./notebook-env";
 import type { HubSpec } from "./spec";
-import { buildHubValues, CHART, type EgressRule } from "./values";
+import { buildHubValues, CHART, type EgressRule, type HubValuesInput } from "./values";
 import { WorkshopUsers } from "./workshop";
 
 /** Fixed names, so that the values stay readable and stable. */
@@ -42,6 +42,16 @@ export interface HubArgs {
   readonly dependsOn: pulumi.Resource[];
   /** Whether the cluster enforces NetworkPolicy and has a cloud metadata server; unset keeps the chart's iptables block. */
   readonly network?: ClusterNetworkFacts;
+  /** The images' references (NotebookImages.refOf): the default server's, each profile's by index, and the pull secrets. */
+  readonly images?: {
+    readonly default: pulumi.Input<string>;
+    readonly profiles: readonly (pulumi.Input<string> | undefined)[];
+    readonly pullSecrets: readonly string[];
+  };
+  /** The home-seed volumes (HomeSeedFiles.storageValues). */
+  readonly homeSeed?: pulumi.Input<NonNullable<HubValuesInput["homeSeed"]>>;
+  /** Services beside the hub: their chart values (merged in order) and the egress notebook pods need to reach them. */
+  readonly services?: { readonly values: readonly Record<string, unknown>[]; readonly notebookEgress: readonly EgressRule[] };
 }
 
 /** Helm's limits on a release name; a namespace must be given. Throws ResourceError. */
@@ -118,7 +128,17 @@ export class Hub extends pulumi.ComponentResource {
         : undefined;
     const notebookEgress = pulumi
       .all([database?.notebookEgress ?? [], args.storage?.notebookEgress ?? []])
-      .apply(([databaseRules, storageRules]) => [...databaseRules, ...storageRules] as EgressRule[]);
+      .apply(([databaseRules, storageRules]) => [...databaseRules, ...storageRules, ...(args.services?.notebookEgress ?? [])] as EgressRule[]);
+    const images: pulumi.Output<HubValuesInput["images"]> = args.images
+      ? pulumi
+          .all([args.images.default, pulumi.all(args.images.profiles.map((ref): pulumi.Input<string> => ref ?? ""))])
+          .apply(([defaultRef, profileRefs]) => ({
+            default: defaultRef,
+            profiles: profileRefs.map((ref: string) => (ref === "" ? undefined : ref)),
+            pullSecrets: args.images!.pullSecrets,
+          }))
+      : pulumi.output(undefined);
+    const homeSeed: pulumi.Output<HubValuesInput["homeSeed"]> = args.homeSeed ? pulumi.output(args.homeSeed) : pulumi.output(undefined);
 
     const credential = args.storage?.credential;
     this.values = pulumi
@@ -129,8 +149,10 @@ export class Hub extends pulumi.ComponentResource {
         workshopSecretName,
         // Only the names of the notebook variables reach the values, never their contents.
         pulumi.unsecret(envInput.apply((input) => Object.keys(notebookEnvData(input)))),
+        images,
+        homeSeed,
       ])
-      .apply(([loadBalancerIp, serviceAnnotations, egress, workshopSecret, envNames]) =>
+      .apply(([loadBalancerIp, serviceAnnotations, egress, workshopSecret, envNames, imageRefs, homeSeedVolumes]) =>
         buildHubValues({
           hub: args.spec,
           scheduling: args.scheduling,
@@ -152,6 +174,9 @@ export class Hub extends pulumi.ComponentResource {
           notebookEgress: egress,
           workshop: workshopSecret ? { secretName: workshopSecret } : undefined,
           network: args.network,
+          images: imageRefs,
+          homeSeed: homeSeedVolumes,
+          services: args.services?.values,
         }),
       );
 

@@ -3,6 +3,8 @@
  * against these types (`satisfies`), never the other way round: components know
  * nothing of config.
  */
+import type { ImageChoice } from "../images/choice";
+import type { HomeSeedFile } from "../images/home-seed";
 import type { SecretInput } from "../secret";
 
 export interface ImageSpec {
@@ -70,7 +72,8 @@ export interface ProfileSpec {
   readonly name: string;
   readonly description: string;
   readonly default: boolean;
-  readonly image?: ImageSpec;
+  /** The profile's own image; the default server's otherwise. */
+  readonly image?: ImageChoice;
   readonly cpu?: ResourceRange<number>;
   readonly memory?: ResourceRange<string>;
   /** GPUs per server; the server goes to the GPU pool. */
@@ -78,7 +81,8 @@ export interface ProfileSpec {
 }
 
 export interface SingleuserSpec {
-  readonly image: ImageSpec;
+  /** An image of `images/` built by the estate, or a pinned external reference. */
+  readonly image: ImageChoice;
   readonly cpu: ResourceRange<number>;
   readonly memory: ResourceRange<string>;
   readonly defaultUrl: string;
@@ -131,4 +135,6 @@ export interface HubSpec {
   readonly culling: CullingSpec;
   readonly scheduling: HubSchedulingSpec;
   readonly renku?: RenkuSpec;
+  /** Welcome files copied into a user's home on the first start only. */
+  readonly homeSeed: readonly HomeSeedFile[];
 }

@@ -13,6 +13,8 @@ import { openhexaLoginFragment } from "./openhexa";
 import { notebookSecurityValues } from "./pod-security-values";
 import { renkuPresetFragment } from "./renku";
 import { WORKSHOP_SECRET_NAME, workshopHubValues } from "./workshop";
+import type { ImageChoice } from "../images/choice";
+import { chartImageValue } from "../images/reference";
 
 export const CHART = {
   name: "jupyterhub",
@@ -55,6 +57,16 @@ export interface HubValuesInput {
   readonly workshop?: { readonly secretName: string };
   /** Whether the cluster enforces NetworkPolicy and has a metadata server (see pod-security.ts); unset keeps the chart's iptables block. */
   readonly network?: ClusterNetworkFacts;
+  /**
+   * The resolved image references (digest references of built images): the default
+   * server's and each profile's (by index; absent for a profile without its own), and
+   * the pull secrets pods name. Unset, external choices are used as given.
+   */
+  readonly images?: { readonly default: string; readonly profiles: readonly (string | undefined)[]; readonly pullSecrets: readonly string[] };
+  /** Home-seed volumes (HomeSeedFiles.storageValues), appended to the other volumes. */
+  readonly homeSeed?: { readonly extraVolumes: readonly Record<string, unknown>[]; readonly extraVolumeMounts: readonly Record<string, unknown>[] };
+  /** Values of the services beside the hub (registration, roles, hooks), merged in order. */
+  readonly services?: readonly Record<string, unknown>[];
 }
 
 export const WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount";
@@ -94,14 +106,18 @@ function tolerationValue(t: Toleration): Record<string, string> {
   return { key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect };
 }
 
-function imageRef(image: { name: string; tag: string }): string {
-  return `${image.name}:${image.tag}`;
+/** The reference of a choice that needs no build: a pinned external image without added packages. */
+export function unbuiltImageRef(choice: ImageChoice): string {
+  if ("build" in choice || (choice.packages && choice.packages.conda.length + choice.packages.pip.length > 0)) {
+    throw new Error(`the image ${JSON.stringify(choice)} is built by the estate: pass its reference in images`);
+  }
+  return choice.external;
 }
 
-/** A `singleuser.profileList` entry: KubeSpawner overrides in its own names. */
-export function profileValue(profile: ProfileSpec, scheduling: HubScheduling): Record<string, unknown> {
+/** A `singleuser.profileList` entry: KubeSpawner overrides in its own names; `imageRef` is the profile's resolved image. */
+export function profileValue(profile: ProfileSpec, scheduling: HubScheduling, imageRef?: string): Record<string, unknown> {
   const override: Record<string, unknown> = {};
-  if (profile.image) override.image = imageRef(profile.image);
+  if (profile.image) override.image = imageRef ?? unbuiltImageRef(profile.image);
   if (profile.cpu) Object.assign(override, { cpu_guarantee: profile.cpu.guarantee, cpu_limit: profile.cpu.limit });
   if (profile.memory) Object.assign(override, { mem_guarantee: profile.memory.guarantee, mem_limit: profile.memory.limit });
   if (profile.gpus !== undefined && scheduling.gpu) {
@@ -155,6 +171,17 @@ export function mergeValues(a: Record<string, unknown>, b: Record<string, unknow
   return out;
 }
 
+/** mergeValues for a service's fragment: `egress` rules add to those already there, everything else as mergeValues. */
+export function mergeServiceValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    if (key === "egress" && Array.isArray(existing) && Array.isArray(value)) out[key] = [...(existing as unknown[]), ...(value as unknown[])];
+    else out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeServiceValues(existing, value) : value;
+  }
+  return out;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -165,7 +192,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const security = notebookSecurityValues(input.network);
   const notebookEgress = [...input.notebookEgress, ...security.egress];
 
-  const storageVolumes = input.webIdentity
+  const webIdentityVolumes = input.webIdentity
     ? {
         extraVolumes: [
           {
@@ -179,13 +206,19 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
         ],
         extraVolumeMounts: [{ name: WEB_IDENTITY_VOLUME, mountPath: WEB_IDENTITY_TOKEN_DIR, readOnly: true }],
       }
-    : {};
+    : { extraVolumes: [], extraVolumeMounts: [] };
+  // Appended, never merged: mergeValues replaces arrays.
+  const extraVolumes = [...webIdentityVolumes.extraVolumes, ...(input.homeSeed?.extraVolumes ?? [])];
+  const extraVolumeMounts = [...webIdentityVolumes.extraVolumeMounts, ...(input.homeSeed?.extraVolumeMounts ?? [])];
+  const storageVolumes = extraVolumes.length > 0 ? { extraVolumes, extraVolumeMounts } : {};
+  const defaultImage = input.images?.default ?? unbuiltImageRef(singleuser.image);
+  const pullSecrets = input.images?.pullSecrets ?? [];
 
   const base: Record<string, unknown> = {
     hub: hubDatabaseValues(input.hubDatabaseUrl, input.storageClass),
     proxy: proxyValues(input.endpoint),
     singleuser: {
-      image: { name: singleuser.image.name, tag: singleuser.image.tag },
+      image: { ...chartImageValue(defaultImage), ...(pullSecrets.length > 0 ? { pullSecrets: [...pullSecrets] } : {}) },
       cpu: { guarantee: singleuser.cpu.guarantee, limit: singleuser.cpu.limit },
       memory: { guarantee: singleuser.memory.guarantee, limit: singleuser.memory.limit },
       defaultUrl: singleuser.defaultUrl,
@@ -203,7 +236,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
       ...(input.webIdentity ? { serviceAccountName: input.webIdentity.serviceAccountName } : {}),
       nodeSelector: { ...scheduling.user.nodeSelector },
       ...(singleuser.profiles.length > 0
-        ? { profileList: singleuser.profiles.map((p) => profileValue(p, scheduling)) }
+        ? { profileList: singleuser.profiles.map((p, i) => profileValue(p, scheduling, input.images?.profiles[i])) }
         : {}),
       ...(singleuser.autosaveSeconds !== undefined ? { extraFiles: autosaveFiles(singleuser.autosaveSeconds) } : {}),
       ...(notebookEgress.length > 0 ? { networkPolicy: { egress: notebookEgress } } : {}),
@@ -238,14 +271,17 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
   const secured = mergeValues(base, { hub: security.hub, singleuser: security.singleuser });
   const withAuth = mergeValues(secured, auth);
   // The Renku-style preset goes over the gitlab login's values (its scopes, auth state, named servers).
-  if (!hub.renku || hub.auth.kind !== "gitlab") return withAuth;
-  const { cloneImage, ...preset } = hub.renku;
-  const renku = renkuPresetFragment({
-    gitlabUrl: hub.auth.url,
-    checksGroups: hub.auth.allowedGroups.length > 0,
-    cloneImage: imageRef(cloneImage ?? singleuser.image),
-    gpuPlacement: scheduling.gpu,
-    ...preset,
-  });
-  return mergeValues(withAuth, renku.values);
+  let withPreset = withAuth;
+  if (hub.renku && hub.auth.kind === "gitlab") {
+    const { cloneImage, ...preset } = hub.renku;
+    const renku = renkuPresetFragment({
+      gitlabUrl: hub.auth.url,
+      checksGroups: hub.auth.allowedGroups.length > 0,
+      cloneImage: cloneImage ? `${cloneImage.name}:${cloneImage.tag}` : defaultImage,
+      gpuPlacement: scheduling.gpu,
+      ...preset,
+    });
+    withPreset = mergeValues(withAuth, renku.values);
+  }
+  return (input.services ?? []).reduce((values, service) => mergeServiceValues(values, service), withPreset);
 }

@@ -111,11 +111,11 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements ImageR
  * `imageRepository` output), for a tenant that builds its own derived images there:
  * the login from this stack's gcp provider (the invoke options carry it).
  */
-export function existingArtifactRegistry(repository: pulumi.Input<string>, location: string, opts: pulumi.InvokeOutputOptions): ImageRegistry {
+export function existingArtifactRegistry(repository: pulumi.Input<string>, location: pulumi.Input<string>, opts: pulumi.InvokeOutputOptions): ImageRegistry {
   const client = gcp.organizations.getClientConfigOutput(opts);
   return {
     repository: pulumi.output(repository),
-    login: pulumi.secret(client.accessToken.apply((token) => accessTokenLogin(location, token))),
+    login: pulumi.secret(pulumi.all([client.accessToken, location]).apply(([token, region]) => accessTokenLogin(region, token))),
     buildCache: true,
     pullSecretNames: [],
     readyResources: [],

@@ -41,6 +41,18 @@ export function notebookImages(imagesDir = IMAGES_DIR): string[] {
   return availableImages(imagesDir).filter((name) => fs.existsSync(path.join(imagesDir, name, HOME_SEED_HOOK)));
 }
 
+/** The images services beside the hub run (dashboard, knowledge-repo): those without the notebook start hook. */
+export function serviceImages(imagesDir = IMAGES_DIR): string[] {
+  const notebooks = new Set(notebookImages(imagesDir));
+  return availableImages(imagesDir).filter((name) => !notebooks.has(name));
+}
+
+/** Why a service image name cannot be built, or an empty list. */
+export function serviceImageNameProblems(imageName: string, imagesDir = IMAGES_DIR): string[] {
+  const names = serviceImages(imagesDir);
+  return names.includes(imageName) ? [] : [`"${imageName}" is not a service image of images/: choose one of ${names.join(", ")}`];
+}
+
 /** Why a notebook image name cannot be built, or an empty list. */
 export function imageNameProblems(imageName: string, imagesDir = IMAGES_DIR): string[] {
   const names = notebookImages(imagesDir);
@@ -61,6 +73,8 @@ export interface NotebookImageArgs {
   readonly registry: ImageRegistry;
   /** Build during `pulumi preview` too (default false: previews stay fast, CI previews need no Docker). */
   readonly buildOnPreview?: boolean;
+  /** A service image (dashboard, knowledge-repo) rather than a notebook image; built the same way. */
+  readonly service?: boolean;
 }
 
 export class NotebookImage extends pulumi.ComponentResource implements NotebookImageFace {
@@ -72,7 +86,7 @@ export class NotebookImage extends pulumi.ComponentResource implements NotebookI
 
   constructor(name: string, args: NotebookImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hubfleet:images:NotebookImage", name, {}, opts);
-    const problems = imageNameProblems(args.imageName);
+    const problems = args.service ? serviceImageNameProblems(args.imageName) : imageNameProblems(args.imageName);
     if (problems.length > 0) throw new pulumi.ResourceError(`image ${name}: ${problems.join("; ")}`, this);
 
     this.tag = folderContentTag(path.join(IMAGES_DIR, args.imageName));

@@ -141,7 +141,7 @@ export function dashboardProblems(args: DashboardArgs, participants?: readonly s
  * (a HubService), the chart values (registration, roles, the hook; merge them into
  * the hub values) and the egress rule to add to the notebook pods' rules.
  */
-export function workshopDashboard(args: DashboardArgs & { readonly baseUrl?: string }): {
+export function workshopDashboard(args: DashboardArgs & { readonly baseUrl?: string; readonly hookTimeoutSeconds?: number }): {
   spec: HubServiceSpec;
   hubValues: Record<string, unknown>;
   notebookEgress: EgressRule;
@@ -150,7 +150,7 @@ export function workshopDashboard(args: DashboardArgs & { readonly baseUrl?: str
   return {
     spec,
     // Disjoint fragments: `hub` registers the service, `singleuser` carries the hook.
-    hubValues: { ...hubServiceValues(spec), ...dashboardHookValues({ spec, baseUrl: args.baseUrl }) },
+    hubValues: { ...hubServiceValues(spec), ...dashboardHookValues({ spec, baseUrl: args.baseUrl, timeoutSeconds: args.hookTimeoutSeconds }) },
     notebookEgress: notebookEgressToService(spec),
   };
 }

@@ -31,6 +31,10 @@ export interface HubServiceArgs {
   readonly extraEgress?: pulumi.Input<EgressRule[]>;
   /** Keep the volume when the service is deleted (production tenants). */
   readonly protectVolume?: boolean;
+  /** The image when it is known only at deployment (a build's digest reference); it replaces `spec.image`. */
+  readonly image?: pulumi.Input<string>;
+  /** What the pod must wait for: the hub release, whose chart writes the service's token into its hub Secret. */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class HubService extends pulumi.ComponentResource {
@@ -62,8 +66,11 @@ export class HubService extends pulumi.ComponentResource {
 
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
-      { metadata: metadata(spec.name), spec: serviceDeploymentSpec(spec, context, labels) },
-      { parent: this, dependsOn: claim ? [claim] : [] },
+      {
+        metadata: metadata(spec.name),
+        spec: pulumi.output(args.image ?? spec.image).apply((image) => serviceDeploymentSpec({ ...spec, image }, context, labels)),
+      },
+      { parent: this, dependsOn: [...(claim ? [claim] : []), ...(args.dependsOn ?? [])] },
     );
 
     new k8s.core.v1.Service(`${name}-service`, { metadata: metadata(spec.name), spec: serviceServiceSpec(spec) }, { parent: this });

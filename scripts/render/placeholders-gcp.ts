@@ -1,6 +1,7 @@
 /** Placeholders for gcp resources and provider functions (merged in placeholders.ts). */
 import * as fs from "node:fs";
 import { CLUSTER_STACK_OUTPUTS } from "../../components/cluster/gke-tenant";
+import { notebookImages } from "../../components/images/image";
 import { rawConfigFromStackFile, stackFilePath } from "../../stacks/config/load";
 import { known, secretOutput, type PlaceholderRules } from "./placeholder-kit";
 
@@ -15,6 +16,10 @@ export function clusterStackPlaceholders(stack: string): Record<string, unknown>
   return {
     kubeconfig: secretOutput(known(stack, "kubeconfig")),
     ...Object.fromEntries(Object.values(CLUSTER_STACK_OUTPUTS).map((output) => [output, known(stack, output)])),
+    // Image name → digest reference, in the shape a build gives: `<repository>/<image>@sha256:<digest>`.
+    [CLUSTER_STACK_OUTPUTS.notebookImages]: Object.fromEntries(
+      notebookImages().map((image) => [image, `${known(stack, CLUSTER_STACK_OUTPUTS.imageRepository)}/${image}@sha256:${known(`${stack}.${image}`, "digest")}`]),
+    ),
     ...clusterStackConfigFacts(stack),
   };
 }

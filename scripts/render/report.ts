@@ -59,6 +59,14 @@ function owningComponent(resource: PlanResource, byUrn: Map<string, PlanResource
   return parent;
 }
 
+/** The services the release's values register with the hub (`hub.services`), by name. */
+export function hubServices(release: PlanResource): { name: string; url?: string }[] {
+  const values = release.inputs.values as { hub?: { services?: Record<string, { url?: string }> } } | undefined;
+  return Object.entries(values?.hub?.services ?? {})
+    .map(([name, service]) => ({ name, ...(typeof service?.url === "string" ? { url: service.url } : {}) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function mermaidLabel(text: string): string {
   return text.replace(/"/g, "'");
 }
@@ -104,6 +112,20 @@ export function readme(plan: Plan): string {
       if (target && !isComponent(target)) lines.push(`  ${ids.get(dependency)} --> ${ids.get(release.urn)}`);
     }
   }
-  lines.push("```", "", ...estimatesMarkdown(plan));
+  // A node per service registered with the hub, routed by its proxy, tied to the component that runs it.
+  const services = release ? hubServices(release) : [];
+  services.forEach((service, index) => {
+    const node = `svc${index}`;
+    lines.push(`  ${node}(["${mermaidLabel(`hub service ${service.name}: /services/${service.name}/`)}"])`, `  ${ids.get(release!.urn)} -->|hub.services| ${node}`);
+    const runner = components.find((c) => c.type.startsWith("hubfleet:services:") && c.name.endsWith(`-${service.name}`));
+    if (runner) lines.push(`  ${node} -.- ${ids.get(runner.urn)}`);
+  });
+  lines.push("```", "");
+  if (services.length > 0) {
+    lines.push("## Services beside the hub", "", "| service | path | in-cluster address |", "| --- | --- | --- |");
+    for (const service of services) lines.push(`| ${service.name} | \`/services/${service.name}/\` | ${service.url ? `\`${service.url}\`` : "none (API only)"} |`);
+    lines.push("");
+  }
+  lines.push(...estimatesMarkdown(plan));
   return lines.join("\n");
 }

@@ -68,6 +68,23 @@ const image = z.strictObject({
 
 const userList = z.array(z.string().min(1)).default([]);
 
+/** A tenant's own packages, built once into a derived image (checked beside the image component). */
+const addedPackages = z.strictObject({
+  conda: z.array(z.string().min(1)).default([]),
+  pip: z.array(z.string().min(1)).default([]),
+});
+
+/**
+ * Which image a notebook server runs: `{ build: <image of images/> }`, built and pushed
+ * by the estate, or `{ external: "<reference pinned by tag or digest>" }`; either with
+ * added packages. The older `{ name, tag }` form is an external reference pinned by tag.
+ */
+const imageChoice = z.union([
+  z.strictObject({ build: z.string().min(1), packages: addedPackages.optional() }),
+  z.strictObject({ external: z.string().min(1), packages: addedPackages.optional() }),
+  image.transform(({ name, tag }) => ({ external: `${name}:${tag}` })),
+]);
+
 // ---------------------------------------------------------------------------
 // Tenant, clouds
 // ---------------------------------------------------------------------------
@@ -365,7 +382,7 @@ const profile = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(""),
   default: z.boolean().default(false),
-  image: image.optional(),
+  image: imageChoice.optional(),
   cpu: z.strictObject({ guarantee: cpu, limit: cpu }).optional(),
   memory: z.strictObject({ guarantee: memory, limit: memory }).optional(),
   /** GPUs per user server; the server goes to the GPU pool. */
@@ -373,7 +390,7 @@ const profile = z.strictObject({
 });
 
 const singleuser = z.strictObject({
-  image: image.default({ name: "quay.io/jupyter/scipy-notebook", tag: "2025-10-20" }),
+  image: imageChoice.default({ external: "quay.io/jupyter/scipy-notebook:2025-10-20" }),
   cpu: z.strictObject({ guarantee: cpu.default(0.5), limit: cpu.default(2) }).default({ guarantee: 0.5, limit: 2 }),
   memory: z.strictObject({ guarantee: memory.default("1G"), limit: memory.default("2G") }).default({ guarantee: "1G", limit: "2G" }),
   defaultUrl: z.string().startsWith("/", "must be a path such as /lab").default("/lab"),
@@ -433,6 +450,112 @@ const hub = z.strictObject({
   culling: culling.default(culling.parse({})),
   scheduling: hubScheduling.default(hubScheduling.parse({})),
   renku: renku.optional(),
+  /** Welcome files copied into a user's home on the first start only, never over a user's file. */
+  homeSeed: z.array(z.strictObject({ path: z.string().min(1), content: z.string() })).default([]),
+});
+
+// ---------------------------------------------------------------------------
+// Images and services
+// ---------------------------------------------------------------------------
+
+const images = z.strictObject({
+  /** Where built images are pushed; the cluster's cloud picks the kind. */
+  registry: z
+    .strictObject({
+      gcp: z.strictObject({ keepVersions: z.number().int().min(1).default(10) }).default({ keepVersions: 10 }),
+      digitalocean: z
+        .strictObject({
+          /** The account's one registry (`registry.digitalocean.com/<name>`); required on doks when anything is built. */
+          registryName: z.string().min(1).optional(),
+          /** Create it in this stack; otherwise another stack of the account made it. */
+          create: z.boolean().default(false),
+          tier: z.enum(["basic", "professional"]).default("basic"),
+          credentialExpirySeconds: z.number().int().min(600).default(3600),
+        })
+        .default({ create: false, tier: "basic", credentialExpirySeconds: 3600 }),
+      local: z.strictObject({ address: z.string().min(1).default("localhost:5001") }).default({ address: "localhost:5001" }),
+    })
+    .default({ gcp: { keepVersions: 10 }, digitalocean: { create: false, tier: "basic", credentialExpirySeconds: 3600 }, local: { address: "localhost:5001" } }),
+  /** sharedCluster stacks: the images of images/ built once for every tenant of the cluster. */
+  build: z.array(z.string().min(1)).default([]),
+});
+
+const requestLimit = z.strictObject({ request: z.string().min(1), limit: z.string().min(1) });
+
+const dashboard = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Who may open it; default hub.auth.admins. */
+  instructors: z.array(z.string().min(1)).optional(),
+  instructorGroups: z.array(z.string().min(1)).default([]),
+  /** volume: a small volume of its own (a database of its own is not wired yet). */
+  storage: z.enum(["volume"]).default("volume"),
+  volumeSize: storageQuantity.default("1Gi"),
+  cpu: requestLimit.optional(),
+  memory: requestLimit.optional(),
+  /** How long a save waits for the dashboard before giving up, in seconds. */
+  hookTimeoutSeconds: z.number().int().min(1).max(30).default(3),
+});
+
+/** The Knowledge Repo add-on (docs/knowledge-repo.md); its image is built from images/knowledge-repo. */
+const knowledgeRepo = z.strictObject({
+  serviceName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label").max(40).default("knowledge"),
+  workers: z.number().int().min(1).max(8).default(2),
+  git: z.strictObject({
+    url: z.string().min(1),
+    ref: z.string().min(1).default("HEAD"),
+    periodSeconds: z.number().int().min(10).max(86_400).default(60),
+    auth: z
+      .discriminatedUnion("kind", [
+        z.strictObject({ kind: z.literal("none") }),
+        z.strictObject({ kind: z.literal("ssh"), deployKey: secret(), knownHosts: z.string().min(1) }),
+        z.strictObject({ kind: z.literal("token"), username: z.string().min(1).default("git"), token: secret() }),
+      ])
+      .default({ kind: "none" }),
+  }),
+  login: z.strictObject({
+    clientId: z.string().min(1),
+    clientSecret: secret(),
+    allowedDomains: z.array(hostname).min(1),
+  }),
+  anonymous: z
+    .strictObject({
+      viewIndex: z.boolean().default(false),
+      viewPost: z.boolean().default(false),
+      viewStats: z.boolean().default(false),
+      viewTags: z.boolean().default(false),
+      downloads: z.boolean().default(false),
+    })
+    .default({ viewIndex: false, viewPost: false, viewStats: false, viewTags: false, downloads: false }),
+});
+
+/** A service beside the hub (components/services/hub-service-spec.ts's HubServiceSpec; checked beside it). */
+const customService = z.strictObject({
+  name: z.string().min(1),
+  /** `{ build: <service image of images/> }` or `{ external: "<reference pinned by tag or digest>" }`. */
+  image: z.union([z.strictObject({ build: z.string().min(1) }), z.strictObject({ external: z.string().min(1) })]),
+  port: z.number().int(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  /** Plain settings only. */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Secret settings, each a secure value, handed to the container through a Secret of its own. */
+  secretEnv: z.record(z.string(), secret()).default({}),
+  apiToken: z.boolean().default(false),
+  scopes: z.array(z.string().min(1)).default([]),
+  web: z.strictObject({ oauth: z.boolean().default(true) }).optional(),
+  access: z.strictObject({ users: z.array(z.string().min(1)).default([]), groups: z.array(z.string().min(1)).default([]) }).optional(),
+  fromNotebooks: z.boolean().default(false),
+  healthPath: z.string().min(1),
+  cpu: requestLimit.default({ request: "50m", limit: "500m" }),
+  memory: requestLimit.default({ request: "128Mi", limit: "256Mi" }),
+  volume: z.strictObject({ size: z.string().min(1), mountPath: z.string().min(1) }).optional(),
+});
+
+const services = z.strictObject({
+  /** PipalHub's instructor dashboard, told of every notebook save. */
+  dashboard: dashboard.default(dashboard.parse({})),
+  /** Further services beside the hub (docs/services.md). */
+  custom: z.array(customService).default([]),
 });
 
 // ---------------------------------------------------------------------------
@@ -449,6 +572,9 @@ export const stackConfigSchema = z
     storage: storage.default(storage.parse({})),
     endpoint: endpoint.default({}),
     hub: hub.optional(),
+    images: images.default(images.parse({})),
+    services: services.default(services.parse({})),
+    knowledgeRepo: knowledgeRepo.optional(),
     gcp: gcp.optional(),
     aws: aws.optional(),
     digitalocean: digitalocean.optional(),

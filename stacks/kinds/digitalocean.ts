@@ -14,7 +14,8 @@ import { kubernetesTargetOf } from "../../components/cluster/types";
 import { DigitalOceanPostgres } from "../../components/database/digitalocean";
 import { DigitalOceanEndpoint } from "../../components/endpoint/digitalocean";
 import type { HubEndpoint } from "../../components/endpoint/types";
-import type { ClusterPlan, DatabasePlan, EndpointPlan } from "../plan";
+import { DigitalOceanRegistry } from "../../components/images/digitalocean-registry";
+import type { ClusterPlan, DatabasePlan, EndpointPlan, RegistryPlan } from "../plan";
 import { withRoute53Records } from "./aws";
 import type { DigitalOceanClusterFacts, EstateCluster, EstateContext, TenantContext } from "./types";
 
@@ -69,4 +70,9 @@ export function digitalOceanEndpointBuilder(part: Extract<EndpointPlan, { kind: 
   );
   // With Route53 the load balancer is made here and named in the AWS zone.
   return withRoute53Records(endpoint, endpoint.address, part.route53, context);
+}
+
+/** The account's container registry; DOKS nodes pull through the cluster's registry integration (set by the plan). */
+export function digitalOceanRegistryBuilder(part: Extract<RegistryPlan, { kind: "digitalocean" }>, context: EstateContext) {
+  return new DigitalOceanRegistry(`${context.name}-registry`, part.args, { parent: context.parent, providers: [requireDigitalOceanProvider(context)] });
 }

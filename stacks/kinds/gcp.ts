@@ -9,10 +9,12 @@ import { GkeCluster } from "../../components/cluster/gke";
 import { CLUSTER_STACK_OUTPUTS, GkeTenantCluster, type ClusterStackOutput } from "../../components/cluster/gke-tenant";
 import { kubernetesTargetOf } from "../../components/cluster/types";
 import { CloudSqlPostgres } from "../../components/database/cloudsql";
+import { ArtifactRegistry, existingArtifactRegistry } from "../../components/images/artifact-registry";
+import type { ImageRegistry } from "../../components/images/registry";
 import { GcpEndpoint } from "../../components/endpoint/gcp";
 import type { HubEndpoint } from "../../components/endpoint/types";
 import { GcpNetwork } from "../../components/network/gcp";
-import { formatProblem, type ClusterPlan, type EndpointPlan, type ProvidersPlan } from "../plan";
+import { formatProblem, type ClusterPlan, type EndpointPlan, type ProvidersPlan, type RegistryPlan } from "../plan";
 import { withRoute53Records } from "./aws";
 import type { ClusterStackFacts, EstateCluster, EstateContext, GcpClusterFacts, TenantContext } from "./types";
 
@@ -24,7 +26,9 @@ type SharedClusterPlan = Extract<ClusterPlan, { kind: "shared" }>;
  */
 export function readClusterStack(name: string, part: SharedClusterPlan, parent: pulumi.Resource): ClusterStackFacts {
   const reference = new pulumi.StackReference(`${name}-cluster-stack`, { name: part.stack }, { parent });
-  const read = (key: ClusterStackOutput) => reference.requireOutput(CLUSTER_STACK_OUTPUTS[key]).apply(String);
+  // Objects (notebookImages) are read as JSON, the rest as text.
+  const read = (key: ClusterStackOutput) =>
+    reference.requireOutput(CLUSTER_STACK_OUTPUTS[key]).apply((value: unknown) => (typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)));
   const agreeing = (key: "gcpProject" | "gcpRegion", configKey: "project" | "region") =>
     read(key).apply((actual) => {
       const stated = part.expected[configKey];
@@ -80,7 +84,13 @@ export function gkeClusterBuilder(part: Extract<ClusterPlan, { kind: "gke" }>, c
   return {
     kind: "gke",
     ...kubernetesTargetOf(cluster),
-    gcp: { project: part.args.project, region: part.args.region, networkId: network.networkId, privateServicesAccess: network.privateServicesAccess },
+    gcp: {
+      project: part.args.project,
+      region: part.args.region,
+      networkId: network.networkId,
+      privateServicesAccess: network.privateServicesAccess,
+      nodeServiceAccount: cluster.nodeServiceAccountEmail,
+    },
     // What a sharedCluster stack exports and its tenants read back; only the kubeconfig is secret, and tenants don't read it.
     outputs: {
       kubeconfig: cluster.kubeconfig,
@@ -106,7 +116,7 @@ export function sharedClusterBuilder(part: SharedClusterPlan, context: EstateCon
     kind: "shared",
     ...kubernetesTargetOf(cluster),
     // The cluster stack made the private services access; the tenant's instance only uses it.
-    gcp: { project: clusterStack.gcpProject, region: clusterStack.gcpRegion, networkId: cluster.networkId },
+    gcp: { project: clusterStack.gcpProject, region: clusterStack.gcpRegion, networkId: cluster.networkId, nodeServiceAccount: clusterStack.nodeServiceAccount },
     outputs: { clusterStack: part.stack, clusterName: cluster.clusterName },
   };
 }
@@ -128,4 +138,24 @@ export function gcpEndpointBuilder(part: Extract<EndpointPlan, { kind: "gcp" }>,
   const endpoint = new GcpEndpoint(`${context.name}-endpoint`, { ...part.args, project: facts.project, region: facts.region }, { parent, providers: [requireGcpProvider(context)] });
   // With Route53 the regional address is reserved here and named in the AWS zone.
   return withRoute53Records(endpoint, endpoint.loadBalancerIp, part.route53, context);
+}
+
+/** An Artifact Registry repository beside a dedicated GKE cluster (or a cluster stack's, for its tenants); its nodes may pull. */
+export function artifactRegistryBuilder(part: Extract<RegistryPlan, { kind: "gcp" }>, context: EstateContext & { readonly cluster: EstateCluster }): ImageRegistry {
+  const { parent, cluster, plan } = context;
+  const facts = requireGcpFacts(cluster, "an Artifact Registry repository", parent);
+  const settings = plan.providers.gcp;
+  if (!settings?.project || !settings.region) throw new pulumi.ResourceError("hubfleet: an Artifact Registry repository needs gcp.project and gcp.region", parent);
+  return new ArtifactRegistry(
+    `${context.name}-registry`,
+    { tenant: plan.name, project: settings.project, location: settings.region, keepVersions: part.keepVersions, readers: [facts.nodeServiceAccount], labels: settings.defaultLabels },
+    { parent, providers: [requireGcpProvider(context)] },
+  );
+}
+
+/** A shared-cluster tenant pushes its own derived images to the cluster stack's repository, logging in with its own gcp provider. */
+export function sharedRegistryBuilder(_part: Extract<RegistryPlan, { kind: "shared" }>, context: EstateContext): ImageRegistry {
+  const { parent, clusterStack } = context;
+  if (!clusterStack) throw new pulumi.ResourceError("hubfleet: a shared-cluster tenant without its cluster stack's outputs", parent);
+  return existingArtifactRegistry(clusterStack.imageRepository, clusterStack.gcpRegion, { parent, provider: requireGcpProvider(context) });
 }

@@ -3,10 +3,18 @@
  * without a builder here is a compile error.
  */
 import { s3StorageBuilder } from "./aws";
-import { digitalOceanDatabaseBuilder, digitalOceanEndpointBuilder, doksClusterBuilder } from "./digitalocean";
-import { cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder } from "./gcp";
-import { externalDatabaseBuilder, inClusterDatabaseBuilder, localClusterBuilder, localEndpointBuilder, minioStorageBuilder, noDatabaseBuilder } from "./local";
-import type { ClusterBuilders, DatabaseBuilders, EndpointBuilders, StorageBuilders } from "./types";
+import { digitalOceanDatabaseBuilder, digitalOceanEndpointBuilder, digitalOceanRegistryBuilder, doksClusterBuilder } from "./digitalocean";
+import { artifactRegistryBuilder, cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder, sharedRegistryBuilder } from "./gcp";
+import {
+  externalDatabaseBuilder,
+  inClusterDatabaseBuilder,
+  localClusterBuilder,
+  localEndpointBuilder,
+  localRegistryBuilder,
+  minioStorageBuilder,
+  noDatabaseBuilder,
+} from "./local";
+import type { ClusterBuilders, DatabaseBuilders, EndpointBuilders, RegistryBuilders, StorageBuilders } from "./types";
 
 export const clusterBuilders: ClusterBuilders = {
   local: localClusterBuilder,
@@ -32,4 +40,11 @@ export const endpointBuilders: EndpointBuilders = {
   local: localEndpointBuilder,
   gcp: gcpEndpointBuilder,
   digitalocean: digitalOceanEndpointBuilder,
+};
+
+export const registryBuilders: RegistryBuilders = {
+  gcp: artifactRegistryBuilder,
+  digitalocean: digitalOceanRegistryBuilder,
+  local: localRegistryBuilder,
+  shared: sharedRegistryBuilder,
 };

@@ -7,8 +7,9 @@ import { kubernetesTargetOf } from "../../components/cluster/types";
 import { ExternalPostgres } from "../../components/database/external";
 import { InClusterPostgres } from "../../components/database/incluster";
 import type { HubEndpoint } from "../../components/endpoint/types";
+import { LocalRegistry } from "../../components/images/local-registry";
 import { MinioStore } from "../../components/storage/minio";
-import type { ClusterPlan, DatabasePlan, EndpointPlan, StoragePlan } from "../plan";
+import type { ClusterPlan, DatabasePlan, EndpointPlan, RegistryPlan, StoragePlan } from "../plan";
 import type { EstateCluster, EstateContext, TenantContext } from "./types";
 
 export function localClusterBuilder(part: Extract<ClusterPlan, { kind: "local" }>, context: EstateContext): EstateCluster {
@@ -46,4 +47,9 @@ export function minioStorageBuilder(part: Extract<StoragePlan, { kind: "minio" }
 /** No address or name to reserve: the proxy is a ClusterIP service reached with `kubectl port-forward`. */
 export function localEndpointBuilder(part: Extract<EndpointPlan, { kind: "local" }>): HubEndpoint {
   return { hostname: part.hostname, proxyServiceType: "ClusterIP", readyResources: [] };
+}
+
+/** kind's documented local registry, which the nodes' containerd already reaches. */
+export function localRegistryBuilder(part: Extract<RegistryPlan, { kind: "local" }>, context: EstateContext) {
+  return new LocalRegistry(`${context.name}-registry`, part.args, { parent: context.parent });
 }

@@ -13,8 +13,9 @@ import type { ClusterStackOutput } from "../../components/cluster/gke-tenant";
 import type { KubernetesTarget } from "../../components/cluster/types";
 import type { PostgresServer } from "../../components/database/types";
 import type { HubEndpoint } from "../../components/endpoint/types";
+import type { ImageRegistry } from "../../components/images/registry";
 import type { ObjectStorage } from "../../components/storage/types";
-import type { ClusterPlan, DatabasePlan, EndpointPlan, EstatePlan, StoragePlan } from "../plan";
+import type { ClusterPlan, DatabasePlan, EndpointPlan, EstatePlan, RegistryPlan, StoragePlan } from "../plan";
 
 /** Every cloud provider the estate uses, made once from the plan and handed down. */
 export interface EstateProviders {
@@ -31,6 +32,8 @@ export interface GcpClusterFacts {
   readonly networkId: pulumi.Output<string>;
   /** The private services access connection, when this stack made it (a shared cluster's stack did otherwise). */
   readonly privateServicesAccess?: pulumi.Resource;
+  /** The nodes' service account e-mail: it pulls images from Artifact Registry. */
+  readonly nodeServiceAccount: pulumi.Input<string>;
 }
 
 export interface DigitalOceanClusterFacts {
@@ -76,3 +79,5 @@ export type ClusterBuilders = Builders<ClusterPlan, EstateContext, EstateCluster
 export type DatabaseBuilders = Builders<DatabasePlan, TenantContext, PostgresServer | undefined>;
 export type StorageBuilders = Builders<StoragePlan, TenantContext, ObjectStorage>;
 export type EndpointBuilders = Builders<EndpointPlan, TenantContext, HubEndpoint>;
+/** A registry is built on a tenant stack and on a cluster stack alike: it needs the cluster, not a namespace. */
+export type RegistryBuilders = Builders<RegistryPlan, EstateContext & { readonly cluster: EstateCluster }, ImageRegistry>;
