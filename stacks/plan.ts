@@ -441,7 +441,7 @@ function tenantPlan(
 function imageChoices(hub: NonNullable<StackConfig["hub"]>): { choice: ImageChoice; path: ConfigPath }[] {
   return [
     { choice: hub.singleuser.image, path: ["hub", "singleuser", "image"] },
-    ...hub.singleuser.profiles.flatMap((profile, index) => (profile.image ? [{ choice: profile.image as ImageChoice, path: ["hub", "singleuser", "profiles", index, "image"] }] : [])),
+    ...hub.singleuser.profiles.flatMap((profile, index) => (profile.image ? [{ choice: profile.image, path: ["hub", "singleuser", "profiles", index, "image"] }] : [])),
   ];
 }
 

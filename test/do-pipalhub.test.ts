@@ -139,8 +139,8 @@ describe("the same tenant on GKE", () => {
     const withoutEgress = (singleuser: Record<string, unknown>) => ({ ...singleuser, networkPolicy: undefined, image: undefined });
     expect(withoutEgress(gke.singleuser!)).toEqual(withoutEgress(doks.singleuser!));
     const image = (singleuser: Record<string, unknown>) => singleuser.image as { name: string; pullSecrets?: string[] };
-    expect(image(doks.singleuser!).name).toMatch(/^registry\.digitalocean\.com\/pipalhub\/workshop-pipalhub@sha256$/);
-    expect(image(gke.singleuser!).name).toMatch(/-docker\.pkg\.dev\/.+\/workshop-pipalgke@sha256$/);
+    expect(image(doks.singleuser!).name).toMatch(/^registry\.digitalocean\.com\/pipalhub\/workshop(-pipalhub)?@sha256$/);
+    expect(image(gke.singleuser!).name).toMatch(/-docker\.pkg\.dev\/.+\/workshop(-pipalgke)?@sha256$/);
     expect(image(doks.singleuser!).pullSecrets).toEqual(["registry-pipalhub"]);
     expect(image(gke.singleuser!).pullSecrets).toBeUndefined();
     expect(gke.proxy!.https).toEqual(doks.proxy!.https);

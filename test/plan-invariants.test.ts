@@ -145,7 +145,7 @@ describe("the invariants can fail", () => {
     const hubBase = renderedPlan(withHub!).resources;
     expect(planProblems(hubBase, isProduction(withHub!))).toEqual([]);
     const broken = (change: (resources: PlanResource[]) => void) => {
-      const copy = structuredClone(hubBase) as PlanResource[];
+      const copy: PlanResource[] = structuredClone(hubBase);
       change(copy);
       return planProblems(copy, isProduction(withHub!));
     };
