@@ -56,5 +56,7 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
  * be a laptop, with neither.
  */
 export function clusterNetworkFacts(cloud: "local" | "gcp" | "digitalocean"): ClusterNetworkFacts {
-  return cloud === "local" ? { networkPolicyEnforced: false, cloudMetadataServer: false } : { networkPolicyEnforced: true, cloudMetadataServer: true };
+  return cloud === "local"
+    ? { networkPolicyEnforced: false, cloudMetadataServer: false }
+    : { networkPolicyEnforced: true, cloudMetadataServer: true };
 }

@@ -79,7 +79,12 @@ function withoutKey<T extends object>(object: T, key: string): T {
 }
 
 function isSecret(node: JsonSchema): boolean {
-  return node.type === "object" && node.properties?.secure !== undefined && (node.required ?? []).includes("secure") && Object.keys(node.properties).length === 1;
+  return (
+    node.type === "object" &&
+    node.properties?.secure !== undefined &&
+    (node.required ?? []).includes("secure") &&
+    Object.keys(node.properties).length === 1
+  );
 }
 
 function isRecord(node: JsonSchema): node is JsonSchema & { additionalProperties: JsonSchema } {
@@ -153,7 +158,8 @@ class Generator {
           ? [node.minItems, node.maxItems]
           : [node.minimum, node.maximum !== undefined && node.maximum >= Number.MAX_SAFE_INTEGER ? undefined : node.maximum];
     const suffix = unit ? ` ${unit}` : "";
-    if (node.exclusiveMinimum !== undefined) return max !== undefined ? `, > ${node.exclusiveMinimum} and ≤ ${max}` : `, > ${node.exclusiveMinimum}`;
+    if (node.exclusiveMinimum !== undefined)
+      return max !== undefined ? `, > ${node.exclusiveMinimum} and ≤ ${max}` : `, > ${node.exclusiveMinimum}`;
     if (min !== undefined && max !== undefined) return `, ${min}–${max}${suffix}`;
     if (max !== undefined) return `, at most ${max}${suffix}`;
     if (min !== undefined && !(node.type === "string" && min === 1)) return `, at least ${min}${suffix}`;
@@ -221,7 +227,12 @@ class Generator {
     const variants = (node.oneOf ?? []).map((variant) => ({ kind: this.discriminator(variant) as string, node: this.resolve(variant) }));
     const all = variants.map((variant) => variant.kind);
     const rows: Row[] = [
-      { key: `${key}.kind`, type: `one of ${all.map((kind) => code(kind)).join(", ")}`, default: this.defaultOf({}, { ...place, required: true, inherited: undefined }), description: node.description ?? "" },
+      {
+        key: `${key}.kind`,
+        type: `one of ${all.map((kind) => code(kind)).join(", ")}`,
+        default: this.defaultOf({}, { ...place, required: true, inherited: undefined }),
+        description: node.description ?? "",
+      },
     ];
     const merged = new Map<string, { row: Row; kinds: string[] }>();
     for (const variant of variants) {

@@ -60,7 +60,9 @@ interface RenderResult {
 /** Renders one stack in `checkout` with this checkout's tsx, into `outRoot/<stack>/`. */
 function render(checkout: string, stack: string, outRoot: string): Promise<RenderResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/render.ts", "--stack", stack, "--out", outRoot], { cwd: checkout });
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/render.ts", "--stack", stack, "--out", outRoot], {
+      cwd: checkout,
+    });
     let log = "";
     child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
@@ -76,9 +78,17 @@ function render(checkout: string, stack: string, outRoot: string): Promise<Rende
 async function renderMany(checkout: string, stacks: readonly string[], outRoot: string, limit: number): Promise<RenderResult[]> {
   if (stacks.length === 0) return [];
   const renderScript = fs.readFileSync(path.join(checkout, "scripts", "render.ts"), "utf8");
-  if (!renderScript.includes('"--stacks"')) return inParallel(stacks.map((stack) => () => render(checkout, stack, outRoot)), limit);
+  if (!renderScript.includes('"--stacks"'))
+    return inParallel(
+      stacks.map((stack) => () => render(checkout, stack, outRoot)),
+      limit,
+    );
   const log = await new Promise<string>((resolve) => {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/render.ts", "--stacks", stacks.join(","), "--out", outRoot], { cwd: checkout });
+    const child = spawn(
+      process.execPath,
+      [require.resolve("tsx/cli"), "scripts/render.ts", "--stacks", stacks.join(","), "--out", outRoot],
+      { cwd: checkout },
+    );
     let text = "";
     child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -148,11 +158,18 @@ async function main(): Promise<number> {
   const baseResults = results.slice(0, inBase.length);
   const headResults = results.slice(inBase.length);
 
-  const failures = [...baseResults.filter((r) => !r.ok).map((r) => failureMarkdown("base", r)), ...headResults.filter((r) => !r.ok).map((r) => failureMarkdown("new", r))];
+  const failures = [
+    ...baseResults.filter((r) => !r.ok).map((r) => failureMarkdown("base", r)),
+    ...headResults.filter((r) => !r.ok).map((r) => failureMarkdown("new", r)),
+  ];
   const failed = new Set([...baseResults, ...headResults].filter((r) => !r.ok).map((r) => r.stack));
   const diffs: StackDiff[] = [];
   for (const { stack, change } of touched.filter((t) => !failed.has(t.stack))) {
-    const diff = diffStack(stack, change === "added" ? undefined : readRendered(baseOut, stack), change === "removed" ? undefined : readRendered(headOut, stack));
+    const diff = diffStack(
+      stack,
+      change === "added" ? undefined : readRendered(baseOut, stack),
+      change === "removed" ? undefined : readRendered(headOut, stack),
+    );
     diffs.push(diff);
     fs.writeFileSync(path.join(args.out, `${stack}.md`), stackMarkdown(diff));
   }

@@ -42,7 +42,11 @@ function parseArgs(argv: string[]): { tenants: number; parallel: number; keep: b
 function readTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.set(path.relative(dir, path.join(entry.parentPath, entry.name)), fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"));
+    if (entry.isFile())
+      files.set(
+        path.relative(dir, path.join(entry.parentPath, entry.name)),
+        fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"),
+      );
   }
   return files;
 }
@@ -61,11 +65,13 @@ async function renderRound(label: string, stacks: string[], configDir: string, o
     outRoot,
     onRendered: () => {
       done++;
-      if (done % 20 === 0 || done === stacks.length) process.stdout.write(`  ${label}: ${done}/${stacks.length} rendered, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      if (done % 20 === 0 || done === stacks.length)
+        process.stdout.write(`  ${label}: ${done}/${stacks.length} rendered, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     },
   });
   const failed = result.stacks.filter((stack) => stack.error !== undefined);
-  if (failed.length > 0) throw new Error(`${label}: ${failed.length} stacks failed to render, first ${failed[0]!.stack}: ${failed[0]!.error}`);
+  if (failed.length > 0)
+    throw new Error(`${label}: ${failed.length} stacks failed to render, first ${failed[0]!.stack}: ${failed[0]!.error}`);
   return {
     label,
     wallMs: performance.now() - started,
@@ -86,7 +92,10 @@ async function main(): Promise<number> {
   // The fleet command's view of the generated fleet: the cluster first, every tenant after it.
   const order = runOrder(loadFleet(configDir), stacks, "up");
   const misordered = stacks.filter((stack) => stack !== CLUSTER_STACK && order.waitsFor.get(stack)!.join() !== CLUSTER_STACK);
-  if (order.stacks[0] !== CLUSTER_STACK || misordered.length > 0) throw new Error(`fleet order is wrong: ${order.stacks.slice(0, 3).join(", ")}...; not after the cluster alone: ${misordered.join(", ")}`);
+  if (order.stacks[0] !== CLUSTER_STACK || misordered.length > 0)
+    throw new Error(
+      `fleet order is wrong: ${order.stacks.slice(0, 3).join(", ")}...; not after the cluster alone: ${misordered.join(", ")}`,
+    );
   process.stdout.write(`fleet order: ${CLUSTER_STACK}, then ${stacks.length - 1} tenants that wait only for it\n`);
 
   const loadBefore = os.loadavg()[0]!;
@@ -99,9 +108,13 @@ async function main(): Promise<number> {
   const diffStarted = performance.now();
   const read = (dir: string, stack: string): RenderedStack => ({
     plan: JSON.parse(fs.readFileSync(path.join(root, dir, stack, "plan.json"), "utf8")) as RenderedStack["plan"],
-    hubValues: fs.existsSync(path.join(root, dir, stack, "hub-values.yaml")) ? fs.readFileSync(path.join(root, dir, stack, "hub-values.yaml"), "utf8") : "",
+    hubValues: fs.existsSync(path.join(root, dir, stack, "hub-values.yaml"))
+      ? fs.readFileSync(path.join(root, dir, stack, "hub-values.yaml"), "utf8")
+      : "",
   });
-  const changed = stacks.map((stack) => diffStack(stack, read("out-a", stack), read("out-b", stack))).filter((diff) => diff.status !== "unchanged" || stackMarkdown(diff) === "");
+  const changed = stacks
+    .map((stack) => diffStack(stack, read("out-a", stack), read("out-b", stack)))
+    .filter((diff) => diff.status !== "unchanged" || stackMarkdown(diff) === "");
   const diffMs = performance.now() - diffStarted;
   process.stdout.write(`diffed ${stacks.length} stacks in ${(diffMs / 1000).toFixed(1)} s: ${changed.length} with a change\n`);
   const totalWallMs = performance.now() - started;

@@ -36,7 +36,10 @@ function parseArgs(argv: string[]): RenderArgs {
     else if (arg === "--stacks") args.stacks = (argv[++i] ?? "").split(",").filter((name) => name !== "");
     else if (arg === "--out") args.out = path.resolve(argv[++i] ?? "out");
     else if (arg === "--busy-users") args.busyUsers = Number(argv[++i]);
-    else throw new Error(`unknown argument ${arg}; use --stack <name>, --stacks a,b or --all, and optionally --out <dir> and --busy-users <n>`);
+    else
+      throw new Error(
+        `unknown argument ${arg}; use --stack <name>, --stacks a,b or --all, and optionally --out <dir> and --busy-users <n>`,
+      );
   }
   if (args.busyUsers !== undefined && !(Number.isInteger(args.busyUsers) && args.busyUsers >= 0)) {
     throw new Error("--busy-users takes a whole number of active users, such as 10");
@@ -101,7 +104,8 @@ export async function renderStacks(
     outRoot,
     ...(busyUsers === undefined ? {} : { busyUsers }),
     onRendered: ({ stack, error }) => {
-      if (error === undefined) console.log(`rendered ${stack}: ${path.relative(process.cwd(), path.join(outRoot, stack))}/{plan.json,hub-values.yaml,README.md}`);
+      if (error === undefined)
+        console.log(`rendered ${stack}: ${path.relative(process.cwd(), path.join(outRoot, stack))}/{plan.json,hub-values.yaml,README.md}`);
       else console.error(`${stack}: ${error}`);
     },
   });

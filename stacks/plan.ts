@@ -75,14 +75,22 @@ export type ClusterPlan =
 
 export type DatabasePlan =
   | { readonly kind: "incluster"; readonly args: Omit<InClusterPostgresArgs, "namespace" | "storageClass"> }
-  | { readonly kind: "cloudsql"; readonly args: Omit<CloudSqlPostgresArgs, "project" | "region" | "network" | "privateServicesAccess" | "kubernetesProvider"> }
-  | { readonly kind: "digitalocean"; readonly args: Omit<DigitalOceanPostgresArgs, "region" | "vpcId" | "kubernetesClusterId" | "namespace"> }
+  | {
+      readonly kind: "cloudsql";
+      readonly args: Omit<CloudSqlPostgresArgs, "project" | "region" | "network" | "privateServicesAccess" | "kubernetesProvider">;
+    }
+  | {
+      readonly kind: "digitalocean";
+      readonly args: Omit<DigitalOceanPostgresArgs, "region" | "vpcId" | "kubernetesClusterId" | "namespace">;
+    }
   /** No database server: the hub on SQLite on a small volume, no explore database. */
   | { readonly kind: "none" }
   | {
       readonly kind: "external";
       /** The admin password stays a config secret until the builder hands its value to the component. */
-      readonly args: Omit<ExternalPostgresArgs, "admin"> & { readonly admin: { readonly user: string; readonly password: SecretInput; readonly database: string } };
+      readonly args: Omit<ExternalPostgresArgs, "admin"> & {
+        readonly admin: { readonly user: string; readonly password: SecretInput; readonly database: string };
+      };
     };
 
 export type StorageCredentialPlan = { readonly kind: "accessKey" } | { readonly kind: "webIdentity"; readonly oidcProvider: SharedPiece };
@@ -125,7 +133,10 @@ export interface ImagesPlan {
 export type DashboardPlan = Omit<DashboardArgs, "image"> & { readonly hookTimeoutSeconds: number };
 
 /** The Knowledge Repo's arguments that config sets; the estate adds the namespace, database, image and credentials' values. */
-export type KnowledgeRepoPlan = Pick<KnowledgeRepoArgs, "serviceName" | "git" | "googleClientId" | "allowedDomains" | "anonymous" | "workers"> & {
+export type KnowledgeRepoPlan = Pick<
+  KnowledgeRepoArgs,
+  "serviceName" | "git" | "googleClientId" | "allowedDomains" | "anonymous" | "workers"
+> & {
   readonly hostname: string;
   readonly gitCredential?: SecretInput;
   readonly googleClientSecret: SecretInput;
@@ -224,7 +235,8 @@ export function plan(config: StackConfig): PlanResult {
       : {}),
   };
   if (storageKind === "s3" && !config.aws) report(["aws"], "is required when storage.kind is s3: set aws.region");
-  if (route53 && storageKind !== "s3" && !config.aws) report(["aws"], "is required with endpoint.route53Zone: set aws.region (the provider for the account holding the zone)");
+  if (route53 && storageKind !== "s3" && !config.aws)
+    report(["aws"], "is required with endpoint.route53Zone: set aws.region (the provider for the account holding the zone)");
   if (!capabilities.storages.includes(storageKind)) {
     report(["storage", "kind"], `${storageKind} does not fit cluster.kind ${kind}; use ${capabilities.storages.join(", ")}`);
   }
@@ -238,24 +250,39 @@ export function plan(config: StackConfig): PlanResult {
     });
     const registry = registryPlan(config, report);
     if (registry) sharedImages = { builds: [...new Set(config.images.build)].sort(), registry };
-    if (config.services.dashboard.enabled) report(["services", "dashboard", "enabled"], "is true, but a sharedCluster stack holds no hub; enable it on a tenant stack");
-    if (config.knowledgeRepo) report(["knowledgeRepo"], "is set, but a sharedCluster stack holds no hub or database; add it to a tenant stack");
-    if (config.services.custom.length > 0) report(["services", "custom"], "is set, but a sharedCluster stack holds no hub; declare services on a tenant stack");
+    if (config.services.dashboard.enabled)
+      report(["services", "dashboard", "enabled"], "is true, but a sharedCluster stack holds no hub; enable it on a tenant stack");
+    if (config.knowledgeRepo)
+      report(["knowledgeRepo"], "is set, but a sharedCluster stack holds no hub or database; add it to a tenant stack");
+    if (config.services.custom.length > 0)
+      report(["services", "custom"], "is set, but a sharedCluster stack holds no hub; declare services on a tenant stack");
     if (!SHAREABLE_CLUSTER_KINDS.includes(kind)) {
-      report(["cluster", "kind"], `is ${kind}, but no tenant kind runs on a shared ${kind} cluster; a sharedCluster stack uses ${SHAREABLE_CLUSTER_KINDS.join(" or ")}`);
+      report(
+        ["cluster", "kind"],
+        `is ${kind}, but no tenant kind runs on a shared ${kind} cluster; a sharedCluster stack uses ${SHAREABLE_CLUSTER_KINDS.join(" or ")}`,
+      );
     }
     if (config.hub) report(["hub"], "is set, but a sharedCluster stack holds no hub; tenants reference it with cluster.kind: shared");
-    if (storageKind !== "none" && storageKind !== "s3") report(["storage", "kind"], `is ${storageKind}; a sharedCluster stack holds only the fleet's S3 pieces (s3) or none`);
+    if (storageKind !== "none" && storageKind !== "s3")
+      report(["storage", "kind"], `is ${storageKind}; a sharedCluster stack holds only the fleet's S3 pieces (s3) or none`);
     if (storageKind === "s3") {
       const s3 = config.storage.s3;
-      fleetStorage = { owner: tenantName, bucketPrefix: s3.bucketPrefix, protection: config.tenant.protection, oidcProvider: capabilities.publishesIssuer };
-      problems.push(...atConfigKeys(s3FleetSharedProblems(fleetStorage), { bucketPrefix: ["storage", "s3", "bucketPrefix"] }, ["storage", "s3"]));
+      fleetStorage = {
+        owner: tenantName,
+        bucketPrefix: s3.bucketPrefix,
+        protection: config.tenant.protection,
+        oidcProvider: capabilities.publishesIssuer,
+      };
+      problems.push(
+        ...atConfigKeys(s3FleetSharedProblems(fleetStorage), { bucketPrefix: ["storage", "s3", "bucketPrefix"] }, ["storage", "s3"]),
+      );
     }
   } else if (!config.hub) {
     report(["hub"], "is required for a tenant stack: set at least hub.auth");
   } else {
     tenant = tenantPlan(config, config.hub, storageKind, report, problems, labels);
-    if (config.images.build.length > 0) report(["images", "build"], "is for sharedCluster stacks; a tenant chooses its images in hub.singleuser.image and profiles");
+    if (config.images.build.length > 0)
+      report(["images", "build"], "is for sharedCluster stacks; a tenant chooses its images in hub.singleuser.image and profiles");
   }
   // DOKS nodes pull from the account's registry through the cluster's registry integration.
   if (cluster?.kind === "doks" && tenant?.images.registry?.kind === "digitalocean") {
@@ -267,7 +294,19 @@ export function plan(config: StackConfig): PlanResult {
     return { ok: false, problems: lines };
   }
   if (!cluster) throw new Error("plan: no cluster plan although no problem was reported");
-  return { ok: true, plan: { role: config.role, name: tenantName, protect, providers, cluster, tenant, fleetStorage, ...(sharedImages ? { sharedImages } : {}) } };
+  return {
+    ok: true,
+    plan: {
+      role: config.role,
+      name: tenantName,
+      protect,
+      providers,
+      cluster,
+      tenant,
+      fleetStorage,
+      ...(sharedImages ? { sharedImages } : {}),
+    },
+  };
 }
 
 /** Raw config to plan, or a ConfigError naming every mistake: the schema's and the plan's. */
@@ -300,7 +339,10 @@ function clusterPlan(config: StackConfig, report: Report, labels: Record<string,
     case "local": {
       const context = config.cluster.local.context;
       if (!context) {
-        report(["cluster", "local", "context"], "is required with kind local: name the kube context to deploy to (kind-hubfleet for `kind create cluster --name hubfleet`), so that a stack never follows whatever context is current");
+        report(
+          ["cluster", "local", "context"],
+          "is required with kind local: name the kube context to deploy to (kind-hubfleet for `kind create cluster --name hubfleet`), so that a stack never follows whatever context is current",
+        );
         return undefined;
       }
       return { kind: "local", args: { context, storageClass: config.cluster.local.storageClass } };
@@ -325,12 +367,17 @@ function clusterPlan(config: StackConfig, report: Report, labels: Record<string,
         labels,
       };
       if (config.gcp) {
-        for (const p of atConfigKeys(gkeClusterProblems(args), { zone: ["cluster", "gke", "zone"], ...poolKeys("systemPool", undefined), ...poolKeys("userPool", undefined) }, ["cluster"])) {
+        for (const p of atConfigKeys(
+          gkeClusterProblems(args),
+          { zone: ["cluster", "gke", "zone"], ...poolKeys("systemPool", undefined), ...poolKeys("userPool", undefined) },
+          ["cluster"],
+        )) {
           report(p.path, p.message);
         }
       }
       // The network's owner peers it once; a shared cluster's tenants each put an instance on it.
-      const privateServicesAccess = config.role === "sharedCluster" || (config.database.kind ?? CLUSTER_CAPABILITIES.gke.defaultDatabase) === "cloudsql";
+      const privateServicesAccess =
+        config.role === "sharedCluster" || (config.database.kind ?? CLUSTER_CAPABILITIES.gke.defaultDatabase) === "cloudsql";
       return { kind: "gke", network: { tenant: name, project, region, cloudNat: gke.privateNodes, privateServicesAccess }, args };
     }
     case "doks": {
@@ -408,10 +455,16 @@ function tenantPlan(
   let storage: StoragePlan | undefined;
   if (storageKind === "minio") {
     const minio = config.storage.minio;
-    storage = { kind: "minio", args: { tenant: name, image: minio.image, clientImage: minio.clientImage, storage: minio.storage, protect } };
+    storage = {
+      kind: "minio",
+      args: { tenant: name, image: minio.image, clientImage: minio.clientImage, storage: minio.storage, protect },
+    };
   } else if (storageKind === "s3") {
     storage = s3Plan(config, report, problems);
-  } else if (config.storage.kind === undefined && (config.storage.s3.publicBucket || config.storage.s3.oidcProvider || config.storage.s3.credentials)) {
+  } else if (
+    config.storage.kind === undefined &&
+    (config.storage.s3.publicBucket || config.storage.s3.oidcProvider || config.storage.s3.credentials)
+  ) {
     report(["storage", "kind"], `is unset, so no storage is made (the default for ${kind}); set it to s3 to use storage.s3`);
   }
 
@@ -426,7 +479,10 @@ function tenantPlan(
     namespace: tenantNamespace(name),
     releaseName: hubReleaseName(name),
     // The Knowledge Repo's own database and login, isolated like hub and explore.
-    database: knowledgeRepo && database.kind === "cloudsql" ? { ...database, args: { ...database.args, extraLogins: [KNOWLEDGE_DATABASE] } } : database,
+    database:
+      knowledgeRepo && database.kind === "cloudsql"
+        ? { ...database, args: { ...database.args, extraLogins: [KNOWLEDGE_DATABASE] } }
+        : database,
     storage,
     endpoint,
     hub,
@@ -441,7 +497,9 @@ function tenantPlan(
 function imageChoices(hub: NonNullable<StackConfig["hub"]>): { choice: ImageChoice; path: ConfigPath }[] {
   return [
     { choice: hub.singleuser.image, path: ["hub", "singleuser", "image"] },
-    ...hub.singleuser.profiles.flatMap((profile, index) => (profile.image ? [{ choice: profile.image, path: ["hub", "singleuser", "profiles", index, "image"] }] : [])),
+    ...hub.singleuser.profiles.flatMap((profile, index) =>
+      profile.image ? [{ choice: profile.image, path: ["hub", "singleuser", "profiles", index, "image"] }] : [],
+    ),
   ];
 }
 
@@ -458,7 +516,10 @@ function imagesPlan(
     for (const message of imageChoiceProblems(choice)) report(path, message);
   }
   for (const message of homeSeedProblems(hub.homeSeed)) report(["hub", "homeSeed"], message);
-  const builds = imageBuildPlan(config.tenant.name, choices.map((c) => c.choice));
+  const builds = imageBuildPlan(
+    config.tenant.name,
+    choices.map((c) => c.choice),
+  );
   const serviceImages = [
     ...new Set([
       ...(dashboard ? ["dashboard"] : []),
@@ -479,17 +540,33 @@ function registryPlan(config: StackConfig, report: Report): RegistryPlan | undef
   if (config.cluster.kind === "shared") return { kind: "shared", keepVersions: settings.gcp.keepVersions };
   switch (capabilities.cloud) {
     case "gcp":
-      for (const message of artifactRegistryProblems({ tenant: config.tenant.name, project: "", location: "", keepVersions: settings.gcp.keepVersions, readers: ["nodes"], labels: {} })) {
+      for (const message of artifactRegistryProblems({
+        tenant: config.tenant.name,
+        project: "",
+        location: "",
+        keepVersions: settings.gcp.keepVersions,
+        readers: ["nodes"],
+        labels: {},
+      })) {
         report(["images", "registry", "gcp", "keepVersions"], message);
       }
       return { kind: "gcp", keepVersions: settings.gcp.keepVersions };
     case "digitalocean": {
       const docr = settings.digitalocean;
       if (!docr.registryName) {
-        report(["images", "registry", "digitalocean", "registryName"], "is required to build images on doks: name the account's container registry (create: true to make it in this stack)");
+        report(
+          ["images", "registry", "digitalocean", "registryName"],
+          "is required to build images on doks: name the account's container registry (create: true to make it in this stack)",
+        );
         return undefined;
       }
-      const args: DigitalOceanRegistryArgs = { registryName: docr.registryName, create: docr.create, tier: docr.tier, region: config.digitalocean?.region ?? "", credentialExpirySeconds: docr.credentialExpirySeconds };
+      const args: DigitalOceanRegistryArgs = {
+        registryName: docr.registryName,
+        create: docr.create,
+        tier: docr.tier,
+        region: config.digitalocean?.region ?? "",
+        credentialExpirySeconds: docr.credentialExpirySeconds,
+      };
       for (const message of digitalOceanRegistryProblems(args)) report(["images", "registry", "digitalocean"], message);
       return { kind: "digitalocean", args };
     }
@@ -513,7 +590,10 @@ function dashboardPlan(config: StackConfig, hub: NonNullable<StackConfig["hub"]>
   const participants = auth.kind === "workshop" ? Object.keys(auth.participants) : undefined;
   // The image is built by the estate; a stand-in reference lets the service's own rules run here.
   for (const problem of dashboardProblems({ ...plan, image: "images/dashboard" }, participants)) {
-    const path = problem.path === "volume.size" ? ["volumeSize"] : problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    const path =
+      problem.path === "volume.size"
+        ? ["volumeSize"]
+        : problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
     report(["services", "dashboard", ...path], problem.message);
   }
   return plan;
@@ -524,21 +604,32 @@ function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem
   const protect = config.tenant.protection === "production";
   const postgis = config.database.explorePostgis;
   if (kind !== "external" && config.database.external) {
-    problems.push({ path: ["database", "external"], message: `is set, but database.kind is ${kind}; set database.kind: external to use it` });
+    problems.push({
+      path: ["database", "external"],
+      message: `is set, but database.kind is ${kind}; set database.kind: external to use it`,
+    });
   }
   switch (kind) {
     case "none":
-      if (postgis) problems.push({ path: ["database", "explorePostgis"], message: "is true, but database.kind none has no explore database" });
+      if (postgis)
+        problems.push({ path: ["database", "explorePostgis"], message: "is true, but database.kind none has no explore database" });
       return { kind };
     case "external": {
       const settings = config.database.external;
       if (!settings) {
-        problems.push({ path: ["database", "external"], message: "is required when database.kind is external: set host and admin (user, and password as a secret)" });
+        problems.push({
+          path: ["database", "external"],
+          message: "is required when database.kind is external: set host and admin (user, and password as a secret)",
+        });
         // Never built: the problem stops the plan.
         return { kind: "none" };
       }
       const args = { tenant: name, host: settings.host, port: settings.port, sslMode: settings.sslMode, admin: settings.admin, postgis };
-      const externalKeys: Record<string, ConfigPath> = { host: ["database", "external", "host"], port: ["database", "external", "port"], sslMode: ["database", "external", "sslMode"] };
+      const externalKeys: Record<string, ConfigPath> = {
+        host: ["database", "external", "host"],
+        port: ["database", "external", "port"],
+        sslMode: ["database", "external", "sslMode"],
+      };
       for (const message of externalPostgresProblems({ ...args, admin: { user: settings.admin.user, password: "" } })) {
         problems.push({ path: externalKeys[message.split(" ")[0] ?? ""] ?? ["database", "external"], message });
       }
@@ -550,11 +641,24 @@ function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem
     }
     case "cloudsql": {
       const settings = config.database.cloudsql;
-      const args = { tenant: name, version: settings.version, tier: settings.tier, diskSizeGb: settings.diskSizeGb, highAvailability: settings.highAvailability, protect, labels, postgis };
+      const args = {
+        tenant: name,
+        version: settings.version,
+        tier: settings.tier,
+        diskSizeGb: settings.diskSizeGb,
+        highAvailability: settings.highAvailability,
+        protect,
+        labels,
+        postgis,
+      };
       problems.push(
         ...atConfigKeys(
           cloudSqlProblems({ ...args, project: "", region: "", network: "" }),
-          { version: ["database", "cloudsql", "version"], tier: ["database", "cloudsql", "tier"], diskSizeGb: ["database", "cloudsql", "diskSizeGb"] },
+          {
+            version: ["database", "cloudsql", "version"],
+            tier: ["database", "cloudsql", "tier"],
+            diskSizeGb: ["database", "cloudsql", "diskSizeGb"],
+          },
           ["database", "cloudsql"],
         ),
       );
@@ -562,11 +666,23 @@ function databasePlan(config: StackConfig, kind: DatabaseKind, problems: Problem
     }
     case "digitalocean": {
       const settings = config.database.digitalocean;
-      const args = { tenant: name, version: settings.version, size: settings.size, nodeCount: settings.nodeCount, protect, tags: digitalOceanTags(config), postgis };
+      const args = {
+        tenant: name,
+        version: settings.version,
+        size: settings.size,
+        nodeCount: settings.nodeCount,
+        protect,
+        tags: digitalOceanTags(config),
+        postgis,
+      };
       problems.push(
         ...atConfigKeys(
           digitalOceanPostgresProblems({ ...args, region: "", vpcId: "", kubernetesClusterId: "", namespace: "" }),
-          { version: ["database", "digitalocean", "version"], size: ["database", "digitalocean", "size"], nodeCount: ["database", "digitalocean", "nodeCount"] },
+          {
+            version: ["database", "digitalocean", "version"],
+            size: ["database", "digitalocean", "size"],
+            nodeCount: ["database", "digitalocean", "nodeCount"],
+          },
           ["database", "digitalocean"],
         ),
       );
@@ -582,13 +698,22 @@ function s3Plan(config: StackConfig, report: Report, problems: Problem[]): Stora
   const credentialKind: S3CredentialKind = s3.credentials ?? defaultS3Credentials(kind);
   // On a shared cluster the fleet's pieces belong to the cluster stack, never to one tenant.
   if (clusterStack && s3.publicBucket && "create" in s3.publicBucket) {
-    report(["storage", "s3", "publicBucket"], `is create, but on a shared cluster the public bucket belongs to the cluster stack (${clusterStack}), so that destroying one tenant never breaks another: leave it unset`);
+    report(
+      ["storage", "s3", "publicBucket"],
+      `is create, but on a shared cluster the public bucket belongs to the cluster stack (${clusterStack}), so that destroying one tenant never breaks another: leave it unset`,
+    );
   }
   if (clusterStack && s3.oidcProvider && "create" in s3.oidcProvider) {
-    report(["storage", "s3", "oidcProvider"], `is create, but on a shared cluster the OIDC provider for its issuer belongs to the cluster stack (${clusterStack}): leave it unset`);
+    report(
+      ["storage", "s3", "oidcProvider"],
+      `is create, but on a shared cluster the OIDC provider for its issuer belongs to the cluster stack (${clusterStack}): leave it unset`,
+    );
   }
   if (credentialKind === "webIdentity" && !CLUSTER_CAPABILITIES[kind].publishesIssuer) {
-    report(["storage", "s3", "credentials"], `webIdentity needs a cluster that publishes its service-account issuer (gke or shared); use accessKey with ${kind}`);
+    report(
+      ["storage", "s3", "credentials"],
+      `webIdentity needs a cluster that publishes its service-account issuer (gke or shared); use accessKey with ${kind}`,
+    );
   }
   if (s3.oidcProvider && credentialKind !== "webIdentity") {
     report(["storage", "s3", "oidcProvider"], "is set, but only storage.s3.credentials webIdentity uses an OIDC provider");
@@ -606,12 +731,18 @@ function s3Plan(config: StackConfig, report: Report, problems: Problem[]): Stora
   problems.push(
     ...atConfigKeys(
       s3StorageProblems(args),
-      { bucketPrefix: ["storage", "s3", "bucketPrefix"], noncurrentVersionDays: ["storage", "s3", "noncurrentVersionDays"], "publicBucket.stack": ["storage", "s3", "publicBucket", "stack"] },
+      {
+        bucketPrefix: ["storage", "s3", "bucketPrefix"],
+        noncurrentVersionDays: ["storage", "s3", "noncurrentVersionDays"],
+        "publicBucket.stack": ["storage", "s3", "publicBucket", "stack"],
+      },
       ["storage", "s3"],
     ),
   );
   const credentials: StorageCredentialPlan =
-    credentialKind === "accessKey" ? { kind: "accessKey" } : { kind: "webIdentity", oidcProvider: s3.oidcProvider ?? fromClusterStack ?? { create: true } };
+    credentialKind === "accessKey"
+      ? { kind: "accessKey" }
+      : { kind: "webIdentity", oidcProvider: s3.oidcProvider ?? fromClusterStack ?? { create: true } };
   return { kind: "s3", args, credentials };
 }
 
@@ -620,23 +751,35 @@ function endpointPlan(config: StackConfig, report: Report, problems: Problem[], 
   const capabilities = CLUSTER_CAPABILITIES[config.cluster.kind];
   let route53: Route53Plan | undefined;
   if (route53Zone) {
-    for (const [key, set] of [["gcpManagedZone", gcpManagedZone], ["digitaloceanDomain", digitaloceanDomain]] as const) {
+    for (const [key, set] of [
+      ["gcpManagedZone", gcpManagedZone],
+      ["digitaloceanDomain", digitaloceanDomain],
+    ] as const) {
       if (set) report(["endpoint", "route53Zone"], `and endpoint.${key} both hold the hub's name: keep one`);
     }
-    if (capabilities.cloud === "local") report(["endpoint", "route53Zone"], "needs a public address to point at, which a local cluster has not");
+    if (capabilities.cloud === "local")
+      report(["endpoint", "route53Zone"], "needs a public address to point at, which a local cluster has not");
     if (!hostname) {
       report(["endpoint", "hostname"], "is required with endpoint.route53Zone: it is the record to create");
     } else {
       problems.push(
-        ...atConfigKeys(route53RecordsProblems({ hostname, zone: route53Zone }), { hostname: ["endpoint", "hostname"], "zone.id": ["endpoint", "route53Zone", "id"] }, ["endpoint", "route53Zone"]),
+        ...atConfigKeys(
+          route53RecordsProblems({ hostname, zone: route53Zone }),
+          { hostname: ["endpoint", "hostname"], "zone.id": ["endpoint", "route53Zone", "id"] },
+          ["endpoint", "route53Zone"],
+        ),
       );
       route53 = { hostname, zone: route53Zone };
     }
   }
-  if (hostname && !letsencryptEmail) report(["endpoint", "letsencryptEmail"], "is required with endpoint.hostname: letsencrypt needs a contact address");
-  if (letsencryptEmail && !hostname) report(["endpoint", "hostname"], "is required with endpoint.letsencryptEmail: https needs a host name");
-  if (gcpManagedZone && capabilities.cloud !== "gcp") report(["endpoint", "gcpManagedZone"], `is a Cloud DNS zone, used on Google Cloud, not with cluster.kind ${config.cluster.kind}`);
-  if (digitaloceanDomain && capabilities.cloud !== "digitalocean") report(["endpoint", "digitaloceanDomain"], `is a DigitalOcean domain, used with doks clusters, not ${config.cluster.kind}`);
+  if (hostname && !letsencryptEmail)
+    report(["endpoint", "letsencryptEmail"], "is required with endpoint.hostname: letsencrypt needs a contact address");
+  if (letsencryptEmail && !hostname)
+    report(["endpoint", "hostname"], "is required with endpoint.letsencryptEmail: https needs a host name");
+  if (gcpManagedZone && capabilities.cloud !== "gcp")
+    report(["endpoint", "gcpManagedZone"], `is a Cloud DNS zone, used on Google Cloud, not with cluster.kind ${config.cluster.kind}`);
+  if (digitaloceanDomain && capabilities.cloud !== "digitalocean")
+    report(["endpoint", "digitaloceanDomain"], `is a DigitalOcean domain, used with doks clusters, not ${config.cluster.kind}`);
   const endpointKeys = { hostname: ["endpoint", "hostname"] } as const;
   switch (capabilities.cloud) {
     case "local":
@@ -660,11 +803,17 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
   const auth = hub.auth;
   const capabilities = CLUSTER_CAPABILITIES[kind];
   if (auth.kind === "dummy" && capabilities.cloud !== "local") {
-    report(["hub", "auth", "kind"], `dummy lets anyone in and is allowed only on a local cluster, not ${kind}; use github, google, gitlab, generic or workshop`);
+    report(
+      ["hub", "auth", "kind"],
+      `dummy lets anyone in and is allowed only on a local cluster, not ${kind}; use github, google, gitlab, generic or workshop`,
+    );
   }
   // An identity provider's redirect carries a code the hub trades for a token: never over plain http.
   if (OAUTH_KINDS.includes(auth.kind) && capabilities.publicProxy && !(config.endpoint.hostname && config.endpoint.letsencryptEmail)) {
-    report(["endpoint", "hostname"], `is required for the ${auth.kind} login on a public load balancer: OAuth runs only over https (set endpoint.hostname and endpoint.letsencryptEmail)`);
+    report(
+      ["endpoint", "hostname"],
+      `is required for the ${auth.kind} login on a public load balancer: OAuth runs only over https (set endpoint.hostname and endpoint.letsencryptEmail)`,
+    );
   }
   if (auth.kind === "openhexa") {
     const keys: Record<string, ConfigPath> = {
@@ -675,12 +824,18 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
     for (const message of openhexaLoginProblems(auth)) report(keys[message.split(" ")[0] ?? ""] ?? ["hub", "auth"], message);
     // The App's session cookie is secure-only: the browser sends it to the hub only over https.
     if (capabilities.publicProxy && !(config.endpoint.hostname && config.endpoint.letsencryptEmail)) {
-      report(["endpoint", "hostname"], "is required for the openhexa login on a public load balancer: the App's session cookie travels only over https (set endpoint.hostname and endpoint.letsencryptEmail)");
+      report(
+        ["endpoint", "hostname"],
+        "is required for the openhexa login on a public load balancer: the App's session cookie travels only over https (set endpoint.hostname and endpoint.letsencryptEmail)",
+      );
     }
   }
   if (hub.renku) {
     if (auth.kind !== "gitlab") {
-      report(["hub", "renku"], `needs the gitlab login (hub.auth.kind gitlab), not ${auth.kind}: servers clone GitLab projects with the user's token`);
+      report(
+        ["hub", "renku"],
+        `needs the gitlab login (hub.auth.kind gitlab), not ${auth.kind}: servers clone GitLab projects with the user's token`,
+      );
     } else {
       const { cloneImage, ...preset } = hub.renku;
       const hasGpuPool = kind === "gke" && config.cluster.gke.gpu !== undefined;
@@ -717,13 +872,19 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
     // With one hosted domain, oauthenticator names users without it (alice, not alice@acme.org).
     for (const key of ["admins", "allowedUsers"] as const) {
       for (const user of auth[key].filter((userName) => userName.includes("@"))) {
-        report(["hub", "auth", key], `names ${user}; with one hosted domain the hub's usernames leave the domain out: write ${user.split("@")[0]}`);
+        report(
+          ["hub", "auth", key],
+          `names ${user}; with one hosted domain the hub's usernames leave the domain out: write ${user.split("@")[0]}`,
+        );
       }
     }
   }
   if (auth.kind === "workshop") {
     if (Object.keys(auth.participants).length === 0) {
-      report(["hub", "auth", "participants"], "is empty: add participants with `pulumi config set --secret --path 'hubfleet:hub.auth.participants.<name>' <password>`");
+      report(
+        ["hub", "auth", "participants"],
+        "is empty: add participants with `pulumi config set --secret --path 'hubfleet:hub.auth.participants.<name>' <password>`",
+      );
     }
     for (const admin of auth.admins) {
       if (!(admin in auth.participants)) report(["hub", "auth", "admins"], `names ${admin}, who is not among hub.auth.participants`);
@@ -734,10 +895,17 @@ function hubProblems(config: StackConfig, hub: NonNullable<StackConfig["hub"]>, 
   if (defaults > 1) report(["hub", "singleuser", "profiles"], `marks ${defaults} profiles as default; at most one may be`);
   profiles.forEach((profile, index) => {
     if (profile.gpus !== undefined && !(kind === "gke" && config.cluster.gke.gpu)) {
-      report(["hub", "singleuser", "profiles", index, "gpus"], "asks for GPUs, but the cluster has no GPU pool: use cluster.kind gke with cluster.gke.gpu");
+      report(
+        ["hub", "singleuser", "profiles", index, "gpus"],
+        "asks for GPUs, but the cluster has no GPU pool: use cluster.kind gke with cluster.gke.gpu",
+      );
     }
-    for (const [key, range] of [["cpu", profile.cpu], ["memory", profile.memory]] as const) {
-      if (range && compareAmounts(range.guarantee, range.limit) > 0) report(["hub", "singleuser", "profiles", index, key], "guarantee must not exceed limit");
+    for (const [key, range] of [
+      ["cpu", profile.cpu],
+      ["memory", profile.memory],
+    ] as const) {
+      if (range && compareAmounts(range.guarantee, range.limit) > 0)
+        report(["hub", "singleuser", "profiles", index, key], "guarantee must not exceed limit");
     }
   });
   const { cpu, memory } = hub.singleuser;
@@ -757,14 +925,26 @@ function knowledgeRepoPlan(config: StackConfig, databaseKind: DatabaseKind, repo
     url: settings.git.url,
     ref: settings.git.ref,
     periodSeconds: settings.git.periodSeconds,
-    auth: auth.kind === "ssh" ? { kind: "ssh" as const, knownHosts: auth.knownHosts } : auth.kind === "token" ? { kind: "token" as const, username: auth.username } : { kind: "none" as const },
+    auth:
+      auth.kind === "ssh"
+        ? { kind: "ssh" as const, knownHosts: auth.knownHosts }
+        : auth.kind === "token"
+          ? { kind: "token" as const, username: auth.username }
+          : { kind: "none" as const },
   };
   const hostname = config.endpoint.hostname;
-  for (const problem of knowledgeRepoProblems({ git, allowedDomains: settings.login.allowedDomains, serviceName: settings.serviceName, hostname, workers: settings.workers })) {
+  for (const problem of knowledgeRepoProblems({
+    git,
+    allowedDomains: settings.login.allowedDomains,
+    serviceName: settings.serviceName,
+    hostname,
+    workers: settings.workers,
+  })) {
     const path = problem.path.split(".").map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
     report(problem.path === "endpoint.hostname" ? ["endpoint", "hostname"] : ["knowledgeRepo", ...path], problem.message);
   }
-  if (settings.serviceName === "dashboard" && config.services.dashboard.enabled) report(["knowledgeRepo", "serviceName"], "is dashboard, which the workshop dashboard takes");
+  if (settings.serviceName === "dashboard" && config.services.dashboard.enabled)
+    report(["knowledgeRepo", "serviceName"], "is dashboard, which the workshop dashboard takes");
   return {
     serviceName: settings.serviceName,
     git,
@@ -782,7 +962,8 @@ function customServicesPlan(config: StackConfig, report: Report): CustomServiceP
   const declared = config.services.custom;
   const plans = declared.map((service, index): CustomServicePlan => {
     const imagePath = ["services", "custom", index, "image"];
-    const problems = "build" in service.image ? serviceImageNameProblems(service.image.build) : pinnedReferenceProblems(service.image.external);
+    const problems =
+      "build" in service.image ? serviceImageNameProblems(service.image.build) : pinnedReferenceProblems(service.image.external);
     for (const message of problems) report(imagePath, message);
     const secretName = `hubfleet-service-${service.name}`;
     const spec: HubServiceSpec = {
@@ -817,7 +998,8 @@ function customServicesPlan(config: StackConfig, report: Report): CustomServiceP
     report(["services", "custom", Number(index), ...path], problem.message);
   }
   declared.forEach((service, index) => {
-    if (taken.includes(service.name)) report(["services", "custom", index, "name"], `${service.name} is taken by a service hubfleet runs for this tenant`);
+    if (taken.includes(service.name))
+      report(["services", "custom", index, "name"], `${service.name} is taken by a service hubfleet runs for this tenant`);
   });
   return plans;
 }

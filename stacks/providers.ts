@@ -12,7 +12,12 @@ import { createGcpProvider } from "./kinds/gcp";
 import type { ClusterStackFacts, EstateContext, EstateProviders } from "./kinds/types";
 import { readClusterStack } from "./kinds/gcp";
 
-export function createProviders(name: string, plan: EstatePlan, clusterStack: ClusterStackFacts | undefined, parent: pulumi.Resource): EstateProviders {
+export function createProviders(
+  name: string,
+  plan: EstatePlan,
+  clusterStack: ClusterStackFacts | undefined,
+  parent: pulumi.Resource,
+): EstateProviders {
   const { gcp, aws, digitalocean } = plan.providers;
   return {
     ...(gcp ? { gcp: createGcpProvider(name, gcp, clusterStack, parent) } : {}),
@@ -29,7 +34,11 @@ export function estateContext(name: string, plan: EstatePlan, parent: pulumi.Com
 }
 
 /** Calls the builder a total table holds for the part's kind. */
-export function build<P extends { readonly kind: string }, C, F>(table: { readonly [K in P["kind"]]: (part: Extract<P, { kind: K }>, context: C) => F }, part: P, context: C): F {
+export function build<P extends { readonly kind: string }, C, F>(
+  table: { readonly [K in P["kind"]]: (part: Extract<P, { kind: K }>, context: C) => F },
+  part: P,
+  context: C,
+): F {
   const builder = table[part.kind as P["kind"]] as (part: P, context: C) => F;
   return builder(part, context);
 }

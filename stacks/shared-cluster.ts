@@ -22,20 +22,31 @@ export class SharedClusterEstate extends pulumi.ComponentResource {
     super("hubfleet:estate:SharedCluster", name, {}, opts);
     const context = estateContext(name, args.plan, this);
     this.cluster = build(clusterBuilders, args.plan.cluster, context);
-    const fleetStorage = args.plan.fleetStorage ? s3FleetSharedBuilder(args.plan.fleetStorage, { ...context, cluster: this.cluster }) : undefined;
+    const fleetStorage = args.plan.fleetStorage
+      ? s3FleetSharedBuilder(args.plan.fleetStorage, { ...context, cluster: this.cluster })
+      : undefined;
     // The notebook images every tenant of the cluster runs, built once here; tenants read their digest references.
     const shared = args.plan.sharedImages;
     const registry = shared
-      ? build<RegistryPlan, EstateContext & { cluster: EstateCluster }, ImageRegistry>(registryBuilders, shared.registry, { ...context, cluster: this.cluster })
+      ? build<RegistryPlan, EstateContext & { cluster: EstateCluster }, ImageRegistry>(registryBuilders, shared.registry, {
+          ...context,
+          cluster: this.cluster,
+        })
       : undefined;
     const images =
       shared && registry
-        ? new NotebookImages(`${name}-images`, { tenant: args.plan.name, registry, choices: shared.builds.map((image) => ({ build: image })) }, { parent: this })
+        ? new NotebookImages(
+            `${name}-images`,
+            { tenant: args.plan.name, registry, choices: shared.builds.map((image) => ({ build: image })) },
+            { parent: this },
+          )
         : undefined;
     this.outputs = {
       ...this.cluster.outputs,
       ...(fleetStorage?.outputs ?? {}),
-      ...(registry && images ? { [CLUSTER_STACK_OUTPUTS.notebookImages]: images.refs, [CLUSTER_STACK_OUTPUTS.imageRepository]: registry.repository } : {}),
+      ...(registry && images
+        ? { [CLUSTER_STACK_OUTPUTS.notebookImages]: images.refs, [CLUSTER_STACK_OUTPUTS.imageRepository]: registry.repository }
+        : {}),
     };
     this.registerOutputs(this.outputs);
   }

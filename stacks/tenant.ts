@@ -22,7 +22,17 @@ import { hubServiceValues, notebookEgressToService } from "../components/service
 import type { ObjectStorage } from "../components/storage/types";
 import { clusterBuilders, databaseBuilders, endpointBuilders, registryBuilders, storageBuilders } from "./kinds";
 import type { ClusterStackFacts, EstateCluster, TenantContext } from "./kinds/types";
-import { formatProblem, KNOWLEDGE_DATABASE, type DatabasePlan, type EndpointPlan, type EstatePlan, type ImagesPlan, type RegistryPlan, type StoragePlan, type TenantPlan } from "./plan";
+import {
+  formatProblem,
+  KNOWLEDGE_DATABASE,
+  type DatabasePlan,
+  type EndpointPlan,
+  type EstatePlan,
+  type ImagesPlan,
+  type RegistryPlan,
+  type StoragePlan,
+  type TenantPlan,
+} from "./plan";
 import { build, estateContext } from "./providers";
 
 export class TenantEstate extends pulumi.ComponentResource {
@@ -40,7 +50,10 @@ export class TenantEstate extends pulumi.ComponentResource {
     const tenant = plan.tenant;
     const base = estateContext(name, plan, this);
     this.cluster = build(clusterBuilders, plan.cluster, base);
-    const network: ClusterNetworkFacts = { networkPolicyEnforced: this.cluster.networkPolicyEnforced, cloudMetadataServer: this.cluster.cloud !== "local" };
+    const network: ClusterNetworkFacts = {
+      networkPolicyEnforced: this.cluster.networkPolicyEnforced,
+      cloudMetadataServer: this.cluster.cloud !== "local",
+    };
 
     // The namespace needs only the cluster and its system pool; user pools finish alongside.
     const namespace = new k8s.core.v1.Namespace(
@@ -63,7 +76,9 @@ export class TenantEstate extends pulumi.ComponentResource {
     const endpoint = build<EndpointPlan, TenantContext, HubEndpoint>(endpointBuilders, tenant.endpoint, context);
 
     // Images: each of images/ built once (or taken from the cluster stack), pushed to the cloud's registry, used by digest.
-    const registry = tenant.images.registry ? build<RegistryPlan, TenantContext, ImageRegistry>(registryBuilders, tenant.images.registry, context) : undefined;
+    const registry = tenant.images.registry
+      ? build<RegistryPlan, TenantContext, ImageRegistry>(registryBuilders, tenant.images.registry, context)
+      : undefined;
     const images = new NotebookImages(
       `${name}-images`,
       { tenant: plan.name, registry, choices: tenant.images.choices, prebuilt: clusterStackImages(tenant.images, context.clusterStack) },
@@ -72,7 +87,11 @@ export class TenantEstate extends pulumi.ComponentResource {
     const { singleuser } = tenant.hub;
     const homeSeed =
       tenant.hub.homeSeed.length > 0
-        ? new HomeSeedFiles(`${name}-home-seed`, { tenant: plan.name, namespace: this.namespace, files: tenant.hub.homeSeed }, { parent: this, providers: [this.cluster.provider] })
+        ? new HomeSeedFiles(
+            `${name}-home-seed`,
+            { tenant: plan.name, namespace: this.namespace, files: tenant.hub.homeSeed },
+            { parent: this, providers: [this.cluster.provider] },
+          )
         : undefined;
 
     const knowledge = tenant.knowledgeRepo && registry ? this.knowledgeRepo(name, plan.name, tenant, registry) : undefined;
@@ -80,7 +99,9 @@ export class TenantEstate extends pulumi.ComponentResource {
     // The workshop dashboard: registered with the hub, its hook in every server, run beside the release.
     const dashboardPlan = tenant.dashboard;
     const dashboardImage =
-      dashboardPlan && registry ? new NotebookImage(`${name}-dashboard-image`, { imageName: "dashboard", registry, service: true }, { parent: this }) : undefined;
+      dashboardPlan && registry
+        ? new NotebookImage(`${name}-dashboard-image`, { imageName: "dashboard", registry, service: true }, { parent: this })
+        : undefined;
     const dashboard = dashboardPlan
       ? workshopDashboard({
           ...dashboardPlan,
@@ -110,7 +131,11 @@ export class TenantEstate extends pulumi.ComponentResource {
         },
         ...(homeSeed ? { homeSeed: homeSeed.storageValues } : {}),
         services: {
-          values: [...(dashboard ? [dashboard.hubValues] : []), ...(knowledge ? [knowledge.hubValues] : []), ...tenant.customServices.map((s) => hubServiceValues(s.spec))],
+          values: [
+            ...(dashboard ? [dashboard.hubValues] : []),
+            ...(knowledge ? [knowledge.hubValues] : []),
+            ...tenant.customServices.map((s) => hubServiceValues(s.spec)),
+          ],
           notebookEgress: [
             ...(dashboard ? [dashboard.notebookEgress] : []),
             ...tenant.customServices.filter((s) => s.spec.fromNotebooks).map((s) => notebookEgressToService(s.spec)),
@@ -152,7 +177,11 @@ export class TenantEstate extends pulumi.ComponentResource {
     for (const service of tenant.customServices) {
       const image =
         "build" in service.image
-          ? new NotebookImage(`${name}-${service.spec.name}-image`, { imageName: service.image.build, registry: registry!, service: true }, { parent: this }).ref
+          ? new NotebookImage(
+              `${name}-${service.spec.name}-image`,
+              { imageName: service.image.build, registry: registry!, service: true },
+              { parent: this },
+            ).ref
           : pulumi.output(service.image.external);
       const secretEnv = Object.entries(service.secretEnv);
       const secret =
@@ -217,7 +246,9 @@ export class TenantEstate extends pulumi.ComponentResource {
           [urlSecret.key]: pulumi.secret(
             pulumi
               .all([database.host, database.port, login.password])
-              .apply(([host, port, password]) => postgresUrl({ host, port, database: login.database, user: login.user, password, sslMode: database.sslMode })),
+              .apply(([host, port, password]) =>
+                postgresUrl({ host, port, database: login.database, user: login.user, password, sslMode: database.sslMode }),
+              ),
           ),
         },
       },
@@ -253,7 +284,10 @@ export class TenantEstate extends pulumi.ComponentResource {
  * `notebookImages` output (JSON, image name → digest reference); a name the cluster
  * stack did not build stops the run with a keyed error.
  */
-function clusterStackImages(images: ImagesPlan, clusterStack: ClusterStackFacts | undefined): Record<string, pulumi.Output<string>> | undefined {
+function clusterStackImages(
+  images: ImagesPlan,
+  clusterStack: ClusterStackFacts | undefined,
+): Record<string, pulumi.Output<string>> | undefined {
   if (!clusterStack || images.fromClusterStack.length === 0) return undefined;
   return Object.fromEntries(
     images.fromClusterStack.map((image) => [
@@ -263,7 +297,10 @@ function clusterStackImages(images: ImagesPlan, clusterStack: ClusterStackFacts 
         const ref = refs[image];
         if (!ref) {
           throw new pulumi.RunError(
-            formatProblem({ path: ["hub", "singleuser", "image"], message: `builds ${image}, which the cluster stack does not build: add it to the cluster stack's images.build` }),
+            formatProblem({
+              path: ["hub", "singleuser", "image"],
+              message: `builds ${image}, which the cluster stack does not build: add it to the cluster stack's images.build`,
+            }),
           );
         }
         return ref;

@@ -24,7 +24,9 @@ const stackFiles = new Map(
 
 const tenantOn = (cluster: string, bucketFrom?: string) =>
   `config:\n  hubfleet:cluster:\n    kind: shared\n    shared:\n      stack: organization/hubfleet/${cluster}\n` +
-  (bucketFrom ? `  hubfleet:storage:\n    kind: s3\n    s3:\n      publicBucket:\n        stack: organization/hubfleet/${bucketFrom}\n` : "");
+  (bucketFrom
+    ? `  hubfleet:storage:\n    kind: s3\n    s3:\n      publicBucket:\n        stack: organization/hubfleet/${bucketFrom}\n`
+    : "");
 const fleet = new Map([
   ["cluster", "config:\n  hubfleet:role: sharedCluster\n  hubfleet:cluster:\n    kind: gke\n"],
   ["alpha", tenantOn("cluster")],
@@ -72,9 +74,22 @@ describe("deploy order", () => {
   });
 
   it("finds transitive dependents and refuses a reference cycle", () => {
-    const refs = new Map([["a", []], ["b", ["a"]], ["c", ["b"]], ["d", []]]);
+    const refs = new Map([
+      ["a", []],
+      ["b", ["a"]],
+      ["c", ["b"]],
+      ["d", []],
+    ]);
     expect(dependentsOf(["a"], refs)).toEqual(["a", "b", "c"]);
-    expect(() => deployWaves(["x", "y"], new Map([["x", ["y"]], ["y", ["x"]]]))).toThrow(/cycle among x, y/);
+    expect(() =>
+      deployWaves(
+        ["x", "y"],
+        new Map([
+          ["x", ["y"]],
+          ["y", ["x"]],
+        ]),
+      ),
+    ).toThrow(/cycle among x, y/);
   });
 });
 
@@ -138,7 +153,10 @@ describe("the one pull-request comment", () => {
     };
     const client = gitHub("t0k", fetchFn, "https://api.example");
     expect(await client.list("/repos/o/r/issues/1/comments")).toHaveLength(103);
-    expect(seen.map((s) => s.url)).toEqual(["https://api.example/repos/o/r/issues/1/comments?per_page=100&page=1", "https://api.example/repos/o/r/issues/1/comments?per_page=100&page=2"]);
+    expect(seen.map((s) => s.url)).toEqual([
+      "https://api.example/repos/o/r/issues/1/comments?per_page=100&page=1",
+      "https://api.example/repos/o/r/issues/1/comments?per_page=100&page=2",
+    ]);
     expect(seen[0]!.auth).toBe("Bearer t0k");
     await expect(client.request("GET", "/fail")).rejects.toThrow("GitHub GET /fail: 403 forbidden");
   });
@@ -149,7 +167,8 @@ function fakePulumi(deployed: string[], answers: Record<string, { code: number; 
   const calls: string[][] = [];
   const run: RunPulumi = (args) => {
     calls.push([...args]);
-    if (args[0] === "stack") return { code: 0, output: JSON.stringify(deployed.map((name) => ({ name: `organization/hubfleet/${name}`, current: false }))) };
+    if (args[0] === "stack")
+      return { code: 0, output: JSON.stringify(deployed.map((name) => ({ name: `organization/hubfleet/${name}`, current: false }))) };
     return answers[args[2]!] ?? { code: 1, output: "unexpected" };
   };
   return { run, calls };
@@ -171,7 +190,10 @@ describe("pull-request previews", () => {
   });
 
   it("runs pulumi preview --diff with the policy pack and summarises each stack", () => {
-    const fake = fakePulumi(["openhexa", "pipalhub"], { openhexa: { code: 0, output: PREVIEW_OUTPUT }, pipalhub: { code: 255, output: "error: policy violation" } });
+    const fake = fakePulumi(["openhexa", "pipalhub"], {
+      openhexa: { code: 0, output: PREVIEW_OUTPUT },
+      pipalhub: { code: 255, output: "error: policy violation" },
+    });
     const { markdown, ok } = previewStacks(
       [
         { stack: "openhexa", change: "changed" },
@@ -221,7 +243,17 @@ describe("nightly drift", () => {
       { number: 12, title: issueTitle("openhexa") },
       { number: 13, title: issueTitle("dev") },
     ];
-    const actions = driftActions([result("habari-cluster", "drifted"), result("pipalhub", "drifted"), result("openhexa", "clean"), result("dev", "failed"), result("newco", "not-deployed")], open, "https://run");
+    const actions = driftActions(
+      [
+        result("habari-cluster", "drifted"),
+        result("pipalhub", "drifted"),
+        result("openhexa", "clean"),
+        result("dev", "failed"),
+        result("newco", "not-deployed"),
+      ],
+      open,
+      "https://run",
+    );
     expect(actions.map((a) => `${a.kind} ${a.stack}`)).toEqual(["open habari-cluster", "close openhexa", "update pipalhub"]);
     const opened = actions[0] as { title: string; body: string };
     expect(opened.title).toBe("Drift in stack habari-cluster");
@@ -236,6 +268,11 @@ describe("nightly drift", () => {
       { kind: "update", stack: "c", issue: 3, body: "b" },
       { kind: "close", stack: "d", issue: 4, comment: "clean" },
     ]);
-    expect(fake.calls).toEqual(["POST /repos/o/r/issues", "PATCH /repos/o/r/issues/3", "POST /repos/o/r/issues/4/comments", "PATCH /repos/o/r/issues/4"]);
+    expect(fake.calls).toEqual([
+      "POST /repos/o/r/issues",
+      "PATCH /repos/o/r/issues/3",
+      "POST /repos/o/r/issues/4/comments",
+      "PATCH /repos/o/r/issues/4",
+    ]);
   });
 });

@@ -19,7 +19,12 @@ describe("defaults", () => {
   });
 
   it("derive database, storage and credentials from the cluster kind", () => {
-    const gke = { cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" }, hub: { auth: { kind: "github", clientId: "x", clientSecret: "y" } } };
+    const gke = {
+      cluster: { kind: "gke" },
+      gcp: { project: "acme-project", region: "europe-west1" },
+      endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" },
+      hub: { auth: { kind: "github", clientId: "x", clientSecret: "y" } },
+    };
     const planned = planOf(gke, ["hub.auth.clientSecret"]).tenant!;
     expect(planned.database.kind).toBe("cloudsql");
     expect(planned.storage).toBeUndefined();
@@ -28,8 +33,12 @@ describe("defaults", () => {
   });
 
   it("make production the default protection level", () => {
-    expect(parseStackConfig({ values: deepMerge(LOCAL_TENANT, { tenant: { name: "acme" } }), securePaths: new Set() }).tenant.protection).toBe("disposable");
-    expect(parseStackConfig({ values: { ...LOCAL_TENANT, tenant: { name: "acme" } }, securePaths: new Set() }).tenant.protection).toBe("production");
+    expect(
+      parseStackConfig({ values: deepMerge(LOCAL_TENANT, { tenant: { name: "acme" } }), securePaths: new Set() }).tenant.protection,
+    ).toBe("disposable");
+    expect(parseStackConfig({ values: { ...LOCAL_TENANT, tenant: { name: "acme" } }, securePaths: new Set() }).tenant.protection).toBe(
+      "production",
+    );
   });
 });
 
@@ -66,7 +75,11 @@ describe("mistakes", () => {
 
   it("refuse names the hub will never see: a domain in Google usernames when there is one hosted domain", () => {
     const google = (hostedDomains: string[]) =>
-      deepMerge(LOCAL_TENANT, { hub: { auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains, admins: ["ada@acme.org"], allowedUsers: ["bob"] } } });
+      deepMerge(LOCAL_TENANT, {
+        hub: {
+          auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains, admins: ["ada@acme.org"], allowedUsers: ["bob"] },
+        },
+      });
     expect(problemsOf(google(["acme.org"]), ["hub.auth.clientSecret"])).toEqual([
       "hubfleet:hub.auth.admins: names ada@acme.org; with one hosted domain the hub's usernames leave the domain out: write ada",
     ]);
@@ -74,7 +87,9 @@ describe("mistakes", () => {
   });
 
   it("refuse an allow list beside workshop participants, who are the allow list", () => {
-    const workshop = deepMerge(LOCAL_TENANT, { hub: { auth: { kind: "workshop", admins: ["ada"], allowedUsers: ["ada"], participants: { ada: "pw" } } } });
+    const workshop = deepMerge(LOCAL_TENANT, {
+      hub: { auth: { kind: "workshop", admins: ["ada"], allowedUsers: ["ada"], participants: { ada: "pw" } } },
+    });
     expect(problemsOf(workshop, ["hub.auth.participants.ada"])).toEqual([
       "hubfleet:hub.auth.allowedUsers: is not a setting hubfleet knows; check the spelling against stacks/stack-config.schema.json",
     ]);
@@ -82,7 +97,8 @@ describe("mistakes", () => {
 });
 
 describe("secrets", () => {
-  const github = (clientSecret: unknown) => deepMerge(LOCAL_TENANT, { hub: { auth: { kind: "github", admins: [], clientId: "id", clientSecret } } });
+  const github = (clientSecret: unknown) =>
+    deepMerge(LOCAL_TENANT, { hub: { auth: { kind: "github", admins: [], clientId: "id", clientSecret } } });
 
   it("in plain text are refused with the command that stores them securely", () => {
     expect(problemsOf(github("hunter2"))).toEqual([
@@ -166,7 +182,13 @@ describe("issue 13: the openhexa login, the Renku-style preset, Route53, databas
 
   it("give the openhexa login its defaults", () => {
     const hub = planOf({ hub: { auth: { kind: "openhexa", appUrl: "https://app.acme.org", admins: [] } } }).tenant!.hub;
-    expect(hub.auth).toEqual({ kind: "openhexa", appUrl: "https://app.acme.org", credentialsPath: "/notebooks/credentials/", sessionCookieName: "sessionid", admins: [] });
+    expect(hub.auth).toEqual({
+      kind: "openhexa",
+      appUrl: "https://app.acme.org",
+      credentialsPath: "/notebooks/credentials/",
+      sessionCookieName: "sessionid",
+      admins: [],
+    });
   });
 
   it("refuse the Renku-style preset without the gitlab login, and key its choices", () => {
@@ -181,7 +203,9 @@ describe("issue 13: the openhexa login, the Renku-style preset, Route53, databas
       "hubfleet:hub.renku.projects: project lonely is not a GitLab path such as group/project",
     ]);
     // With a GPU pool, GPU choices are fine.
-    expect(problemsOf(gke({ cluster: { gke: { gpu: {} } }, hub: { auth: gitlab, renku: { choices: { gpu: [0, 1] } } } }), SECRET_PATHS)).toEqual([]);
+    expect(
+      problemsOf(gke({ cluster: { gke: { gpu: {} } }, hub: { auth: gitlab, renku: { choices: { gpu: [0, 1] } } } }), SECRET_PATHS),
+    ).toEqual([]);
   });
 
   it("give the preset the seed's server options by default", () => {
@@ -207,7 +231,9 @@ describe("issue 13: the openhexa login, the Renku-style preset, Route53, databas
       "hubfleet:endpoint.route53Zone: needs a public address to point at, which a local cluster has not",
     ]);
     const withId = gke({ aws: { region: "eu-west-1" }, endpoint: { gcpManagedZone: undefined, route53Zone: { id: "zone1" } } });
-    expect(problemsOf(withId)).toEqual(["hubfleet:endpoint.route53Zone.id: zone1 is not a Route53 hosted zone id (Z followed by capitals and digits)"]);
+    expect(problemsOf(withId)).toEqual([
+      "hubfleet:endpoint.route53Zone.id: zone1 is not a Route53 hosted zone id (Z followed by capitals and digits)",
+    ]);
   });
 
   it("make the aws provider for Route53 alone, and plan the records instead of Cloud DNS", () => {
@@ -215,7 +241,11 @@ describe("issue 13: the openhexa login, the Renku-style preset, Route53, databas
     delete (values.endpoint as RawValues).gcpManagedZone;
     const estate = planStack({ values, securePaths: new Set() });
     expect(estate.providers.aws).toMatchObject({ region: "eu-west-1" });
-    expect(estate.tenant!.endpoint).toMatchObject({ kind: "gcp", args: { managedZone: undefined }, route53: { hostname: "hub.acme.org", zone: { name: "acme.org" } } });
+    expect(estate.tenant!.endpoint).toMatchObject({
+      kind: "gcp",
+      args: { managedZone: undefined },
+      route53: { hostname: "hub.acme.org", zone: { name: "acme.org" } },
+    });
   });
 
   it("key the database kinds none and external", () => {
@@ -230,16 +260,34 @@ describe("issue 13: the openhexa login, the Renku-style preset, Route53, databas
     expect(problemsOf(gke({ database: external }))).toContain(
       "hubfleet:database.external.admin.password: is plain text, but this setting is a secret; store it with `pulumi config set --secret --path '<key path>' <value>`",
     );
-    expect(problemsOf(gke({ database: { explorePostgis: true } }))).toEqual(["hubfleet:database.explorePostgis: is true, but database.kind none has no explore database"]);
+    expect(problemsOf(gke({ database: { explorePostgis: true } }))).toEqual([
+      "hubfleet:database.explorePostgis: is true, but database.kind none has no explore database",
+    ]);
     expect(problemsOf(gke({ database: { kind: "cloudsql", external: external.external } }), SECRET_PATHS)).toEqual([
       "hubfleet:database.external: is set, but database.kind is cloudsql; set database.kind: external to use it",
     ]);
   });
 
   it("plan the external server's defaults and PostGIS for every kind that has an explore database", () => {
-    const values = gke({ database: { kind: "external", explorePostgis: true, external: { host: "db.acme.internal", admin: { user: "postgres", password: "pw" } } } });
+    const values = gke({
+      database: {
+        kind: "external",
+        explorePostgis: true,
+        external: { host: "db.acme.internal", admin: { user: "postgres", password: "pw" } },
+      },
+    });
     const database = planStack({ values, securePaths: new Set(SECRET_PATHS) }).tenant!.database;
-    expect(database).toMatchObject({ kind: "external", args: { tenant: "acme", host: "db.acme.internal", port: 5432, sslMode: "require", postgis: true, admin: { user: "postgres", database: "postgres" } } });
+    expect(database).toMatchObject({
+      kind: "external",
+      args: {
+        tenant: "acme",
+        host: "db.acme.internal",
+        port: 5432,
+        sslMode: "require",
+        postgis: true,
+        admin: { user: "postgres", database: "postgres" },
+      },
+    });
     expect(planOf({ database: { explorePostgis: true } }).tenant!.database).toMatchObject({ kind: "incluster", args: { postgis: true } });
   });
 });
@@ -247,8 +295,22 @@ describe("issue 13: the openhexa login, the Renku-style preset, Route53, databas
 describe("random invalid configs", () => {
   // Any JSON at any key: the answer is a valid config or a keyed ConfigError, never a crash.
   const json = fc.jsonValue({ maxDepth: 3 });
-  const keys = fc.constantFrom("tenant", "cluster", "database", "storage", "endpoint", "hub", "gcp", "aws", "digitalocean", "role", "bogus");
-  const paths = fc.array(fc.constantFrom("name", "kind", "auth", "singleuser", "profiles", "cpu", "memory", "gke", "s3", "hostname", "0"), { maxLength: 3 });
+  const keys = fc.constantFrom(
+    "tenant",
+    "cluster",
+    "database",
+    "storage",
+    "endpoint",
+    "hub",
+    "gcp",
+    "aws",
+    "digitalocean",
+    "role",
+    "bogus",
+  );
+  const paths = fc.array(fc.constantFrom("name", "kind", "auth", "singleuser", "profiles", "cpu", "memory", "gke", "s3", "hostname", "0"), {
+    maxLength: 3,
+  });
 
   it("always give the keyed error, never a stack trace", () => {
     fc.assert(

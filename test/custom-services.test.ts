@@ -49,20 +49,34 @@ describe("a declared service", () => {
     const release = plan.one("kubernetes:helm.sh/v3:Release");
     const deployment = plan.ofType("kubernetes:apps/v1:Deployment").find((r) => r.name === "dev-gallery-deployment")!;
     expect(deployment.dependencies).toContain(release.urn);
-    for (const type of ["kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:PersistentVolumeClaim"]) {
-      expect(plan.ofType(type).some((r) => r.name.startsWith("dev-gallery-")), type).toBe(true);
+    for (const type of [
+      "kubernetes:core/v1:Service",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "kubernetes:core/v1:PersistentVolumeClaim",
+    ]) {
+      expect(
+        plan.ofType(type).some((r) => r.name.startsWith("dev-gallery-")),
+        type,
+      ).toBe(true);
     }
     const secret = plan.ofType("kubernetes:core/v1:Secret").find((r) => r.name === "dev-gallery-secret-env")!;
     expect(secret.inputs).toMatchObject({ metadata: { name: "hubfleet-service-gallery" }, stringData: { GITHUB_TOKEN: "[secret]" } });
     expect(deployment.dependencies).toContain(secret.urn);
-    const container = (deployment.inputs.spec as { template: { spec: { containers: { image: string; env: unknown[] }[] } } }).template.spec.containers[0]!;
+    const container = (deployment.inputs.spec as { template: { spec: { containers: { image: string; env: unknown[] }[] } } }).template.spec
+      .containers[0]!;
     expect(container.image).toBe("registry.example/gallery:1.2.0");
-    expect(container.env).toContainEqual({ name: "GITHUB_TOKEN", valueFrom: { secretKeyRef: { name: "hubfleet-service-gallery", key: "GITHUB_TOKEN" } } });
+    expect(container.env).toContainEqual({
+      name: "GITHUB_TOKEN",
+      valueFrom: { secretKeyRef: { name: "hubfleet-service-gallery", key: "GITHUB_TOKEN" } },
+    });
     expect(JSON.stringify(plan.resources)).not.toContain("v1:example-ciphertext");
   });
 
   it("is registered with the hub, its roles loaded, and reachable from notebooks", () => {
-    const values = plan.one("kubernetes:helm.sh/v3:Release").inputs.values as { hub: Record<string, Record<string, unknown>>; singleuser: { networkPolicy: { egress: unknown[] } } };
+    const values = plan.one("kubernetes:helm.sh/v3:Release").inputs.values as {
+      hub: Record<string, Record<string, unknown>>;
+      singleuser: { networkPolicy: { egress: unknown[] } };
+    };
     expect(values.hub.services!.gallery).toEqual({ url: "http://gallery:8000", display: true, oauth_no_confirm: true });
     expect(values.hub.loadRoles!["gallery-service"]).toMatchObject({ scopes: ["read:users:name"], services: ["gallery"] });
     expect(values.hub.loadRoles!["gallery-users"]).toMatchObject({ users: ["admin"] });
@@ -94,8 +108,10 @@ describe("services.custom mistakes", () => {
   });
 
   it("refuses a name hubfleet already runs for the tenant", () => {
-    expect(problemsOf(deepMerge(LOCAL_TENANT, { services: { dashboard: { enabled: true }, custom: [gallery({ name: "dashboard", healthPath: "/h" })] } }))).toEqual([
-      "hubfleet:services.custom[0].name: dashboard is taken by a service hubfleet runs for this tenant",
-    ]);
+    expect(
+      problemsOf(
+        deepMerge(LOCAL_TENANT, { services: { dashboard: { enabled: true }, custom: [gallery({ name: "dashboard", healthPath: "/h" })] } }),
+      ),
+    ).toEqual(["hubfleet:services.custom[0].name: dashboard is taken by a service hubfleet runs for this tenant"]);
   });
 });

@@ -57,7 +57,10 @@ describe("a save report", () => {
         notebook: nb("1+1"),
       },
     });
-    expect(parseReport({ type: "save-notebook", path: "a.ipynb", user: "ada" }, "bala", NOW)).toEqual({ ok: false, error: "the token belongs to bala, not ada" });
+    expect(parseReport({ type: "save-notebook", path: "a.ipynb", user: "ada" }, "bala", NOW)).toEqual({
+      ok: false,
+      error: "the token belongs to bala, not ada",
+    });
   });
 
   it("keeps the server's timestamp and refuses bad fields", () => {
@@ -118,12 +121,21 @@ describe("notebooks as HTML", () => {
   });
 
   it("embeds PNG images but nothing that is not base64", () => {
-    expect(renderOutput({ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=\n" } })).toBe('<img class="output" alt="image/png output" src="data:image/png;base64,iVBORw0KGgo=">');
-    expect(renderOutput({ output_type: "display_data", data: { "image/png": '" onload="alert(1)', "text/plain": "<Figure>" } })).toBe('<pre class="output">&lt;Figure&gt;</pre>');
+    expect(renderOutput({ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=\n" } })).toBe(
+      '<img class="output" alt="image/png output" src="data:image/png;base64,iVBORw0KGgo=">',
+    );
+    expect(renderOutput({ output_type: "display_data", data: { "image/png": '" onload="alert(1)', "text/plain": "<Figure>" } })).toBe(
+      '<pre class="output">&lt;Figure&gt;</pre>',
+    );
   });
 
   it("strips terminal colours from tracebacks", () => {
-    const html = renderOutput({ output_type: "error", ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["\u001b[0;31mZeroDivisionError\u001b[0m: division by zero"] });
+    const html = renderOutput({
+      output_type: "error",
+      ename: "ZeroDivisionError",
+      evalue: "division by zero",
+      traceback: ["\u001b[0;31mZeroDivisionError\u001b[0m: division by zero"],
+    });
     expect(html).toBe('<pre class="output error">ZeroDivisionError: division by zero</pre>');
   });
 
@@ -138,8 +150,14 @@ describe("the file store", () => {
 
   it("keeps events and each user's latest copy of a path across a restart", async () => {
     const first = new FileStore(dir);
-    await first.record({ type: "save-notebook", user: "bala", filename: "a.ipynb", path: "../../a.ipynb", timestamp: "2026-01-05T10:00:00.000Z" }, nb("v1"));
-    await first.record({ type: "save-notebook", user: "bala", filename: "a.ipynb", path: "../../a.ipynb", timestamp: "2026-01-05T10:01:00.000Z" }, nb("v2"));
+    await first.record(
+      { type: "save-notebook", user: "bala", filename: "a.ipynb", path: "../../a.ipynb", timestamp: "2026-01-05T10:00:00.000Z" },
+      nb("v1"),
+    );
+    await first.record(
+      { type: "save-notebook", user: "bala", filename: "a.ipynb", path: "../../a.ipynb", timestamp: "2026-01-05T10:01:00.000Z" },
+      nb("v2"),
+    );
     await first.record({ type: "save-notebook", user: "ada", filename: "b.ipynb", path: "b.ipynb", timestamp: "2026-01-05T10:02:00.000Z" });
     fs.appendFileSync(path.join(dir, "events.jsonl"), '{"id": 4, "type": "cut sho');
 
@@ -182,7 +200,11 @@ describe("the dashboard's HTTP API", () => {
   let base = "";
 
   beforeAll(async () => {
-    dashboard = createDashboard(config, new FileStore(dir), new HubClient(config.hubApiUrl, config.clientId, config.apiToken, fakeHubFetch));
+    dashboard = createDashboard(
+      config,
+      new FileStore(dir),
+      new HubClient(config.hubApiUrl, config.clientId, config.apiToken, fakeHubFetch),
+    );
     base = `http://127.0.0.1:${await dashboard.listen()}/services/dashboard/`;
   });
   afterAll(async () => {
@@ -196,7 +218,8 @@ describe("the dashboard's HTTP API", () => {
       headers: { "Content-Type": "application/json", ...(token ? { Authorization: `token ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-  const get = (route: string, token?: string) => fetch(`${base}${route}`, { headers: token ? { Authorization: `token ${token}` } : {}, redirect: "manual" });
+  const get = (route: string, token?: string) =>
+    fetch(`${base}${route}`, { headers: token ? { Authorization: `token ${token}` } : {}, redirect: "manual" });
 
   it("stores a participant's save, verified with the hub, and checks each token once a minute at most", async () => {
     const response = await post("participant-token", { type: "save-notebook", path: "day1.ipynb", content: nb("print(1)") });

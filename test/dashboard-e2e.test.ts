@@ -96,7 +96,11 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
   let hubUrl = "";
   let participantPage: Page;
 
-  const dashboardPieces = workshopDashboard({ image: "hubfleet-dashboard:e2e", instructors: [INSTRUCTOR.name], storage: { kind: "volume", size: "1Gi" } });
+  const dashboardPieces = workshopDashboard({
+    image: "hubfleet-dashboard:e2e",
+    instructors: [INSTRUCTOR.name],
+    storage: { kind: "volume", size: "1Gi" },
+  });
   const spec = dashboardPieces.spec;
 
   async function startDashboard(): Promise<Dashboard> {
@@ -135,7 +139,10 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
 
     // The chart values from the estate's builders; only the users file's path is this machine's.
     const usersFile = path.join(dir, "users.json");
-    fs.writeFileSync(usersFile, JSON.stringify(hashParticipants({ [INSTRUCTOR.name]: INSTRUCTOR.password, [PARTICIPANT.name]: PARTICIPANT.password }, "e2e-salt")));
+    fs.writeFileSync(
+      usersFile,
+      JSON.stringify(hashParticipants({ [INSTRUCTOR.name]: INSTRUCTOR.password, [PARTICIPANT.name]: PARTICIPANT.password }, "e2e-salt")),
+    );
     // The instructor is not a hub admin here, so only the dashboard's role can let her in.
     const values = mergeValues(workshopHubValues({ secretName: "unused-here", admins: [] }), dashboardPieces.hubValues);
     const services = (values.hub as { services: Record<string, Record<string, unknown>> }).services;
@@ -194,7 +201,16 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
     for (const stream of [hub.stdout!, hub.stderr!]) stream.on("data", (chunk: Buffer) => hubLog.push(chunk.toString()));
     const launched = chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     await waitFor("the hub", async () => ((await fetch(`${hubUrl}/hub/api/`)).ok ? true : undefined), 30_000).catch((error: Error) => {
       throw new Error(`${error.message}\n${hubLog.join("").slice(-3000)}`);
@@ -235,9 +251,11 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
     expect((await save(participantPage, "day1.ipynb", notebook("hello from bala"))).status).toBe(201);
 
     // A fresh reader each time: the store's files are what the dashboard wrote.
-    const event = await waitFor("the save event", async () => (await new FileStore(dataDir).listEvents({ user: "bala" }))[0], 10_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${hubLog.join("").slice(-3000)}`);
-    });
+    const event = await waitFor("the save event", async () => (await new FileStore(dataDir).listEvents({ user: "bala" }))[0], 10_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${hubLog.join("").slice(-3000)}`);
+      },
+    );
     expect(event).toMatchObject({ type: "save-notebook", user: "bala", filename: "day1.ipynb", path: "day1.ipynb" });
 
     // The participant lacks the service's access scope: the hub refuses at its authorize page.
@@ -280,6 +298,8 @@ describe.skipIf(skip)("the workshop dashboard in a real JupyterHub and a real br
     const instructor = await (await browser!.newContext()).newPage();
     await logIn(instructor, INSTRUCTOR, "/services/dashboard/files/day1.ipynb");
     await instructor.waitForURL(`${hubUrl}/services/dashboard/files/day1.ipynb`);
-    await expect(instructor.locator("section[data-user='bala']").textContent()).resolves.toMatch(/hello from bala|saved while the dashboard was down/);
+    await expect(instructor.locator("section[data-user='bala']").textContent()).resolves.toMatch(
+      /hello from bala|saved while the dashboard was down/,
+    );
   });
 });

@@ -30,7 +30,10 @@ async function python(script: string, env: Record<string, string> = {}): Promise
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-hook-"));
 const notebookFile = path.join(dir, "day1.ipynb");
-fs.writeFileSync(notebookFile, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", source: "1+1", outputs: [] }] }));
+fs.writeFileSync(
+  notebookFile,
+  JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", source: "1+1", outputs: [] }] }),
+);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("the dashboard's post-save hook", () => {
@@ -75,7 +78,11 @@ describe("the dashboard's post-save hook", () => {
           "hook._outbox.join()",
           "print('sent')",
         ].join("\n"),
-        { HUBFLEET_DASHBOARD_URL: `http://127.0.0.1:${port}/services/dashboard/api/events`, JUPYTERHUB_API_TOKEN: "bala-token", JUPYTERHUB_USER: "bala" },
+        {
+          HUBFLEET_DASHBOARD_URL: `http://127.0.0.1:${port}/services/dashboard/api/events`,
+          JUPYTERHUB_API_TOKEN: "bala-token",
+          JUPYTERHUB_USER: "bala",
+        },
       );
       expect(out).toBe("sent");
       expect(received).toHaveLength(1);

@@ -40,11 +40,18 @@ describe.skipIf(missing && !process.env.CI)("the dashboard's PostgreSQL store", 
         probe.close(() => resolve(free));
       });
     });
-    await run(path.join(BIN, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], { ...user, cwd: dir });
+    await run(path.join(BIN, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], {
+      ...user,
+      cwd: dir,
+    });
     const args = ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", dir, "-c", "fsync=off"];
     server = spawn(path.join(BIN, "postgres"), args, { ...user, cwd: dir, stdio: "ignore" });
     const psql = (sql: string) =>
-      run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql], { ...user, cwd: dir });
+      run(
+        "/usr/bin/psql",
+        ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        { ...user, cwd: dir },
+      );
     for (let attempt = 0; ; attempt++) {
       try {
         await psql("SELECT 1");
@@ -77,12 +84,25 @@ describe.skipIf(missing && !process.env.CI)("the dashboard's PostgreSQL store", 
       { type: "save-notebook", user: "bala", filename: "day1.ipynb", path: "w1/day1.ipynb", timestamp: "2026-01-05T10:00:00.511Z" },
       { cells: [{ cell_type: "code", source: "v1" }] },
     );
-    expect(saved).toEqual({ id: 1, type: "save-notebook", user: "bala", filename: "day1.ipynb", path: "w1/day1.ipynb", timestamp: "2026-01-05T10:00:00.511Z" });
+    expect(saved).toEqual({
+      id: 1,
+      type: "save-notebook",
+      user: "bala",
+      filename: "day1.ipynb",
+      path: "w1/day1.ipynb",
+      timestamp: "2026-01-05T10:00:00.511Z",
+    });
     await first.record(
       { type: "save-notebook", user: "bala", filename: "day1.ipynb", path: "w1/day1.ipynb", timestamp: "2026-01-05T10:05:00.000Z" },
       { cells: [{ cell_type: "code", source: "v2" }] },
     );
-    await first.record({ type: "open", user: "ada'; DROP TABLE dashboard_events; --", filename: "x", path: "x", timestamp: "2026-01-05T10:06:00.000Z" });
+    await first.record({
+      type: "open",
+      user: "ada'; DROP TABLE dashboard_events; --",
+      filename: "x",
+      path: "x",
+      timestamp: "2026-01-05T10:06:00.000Z",
+    });
     await first.close();
 
     const second = await PostgresStore.open(url);

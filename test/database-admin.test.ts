@@ -56,7 +56,12 @@ interface PodTemplate {
     automountServiceAccountToken: boolean;
     securityContext: Record<string, unknown>;
     initContainers?: Record<string, unknown>[];
-    containers: { env?: { name: string }[]; resources: { limits: Record<string, string> }; securityContext: Record<string, unknown>; startupProbe?: unknown }[];
+    containers: {
+      env?: { name: string }[];
+      resources: { limits: Record<string, string> };
+      securityContext: Record<string, unknown>;
+      startupProbe?: unknown;
+    }[];
   };
 }
 const template = (r: RecordedResource) => (r.inputs as { spec: { template: PodTemplate } }).spec.template;
@@ -86,13 +91,19 @@ describe("Cloud SQL's isolation Job", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     const container = pod.containers[0]!;
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(container.resources.limits).toEqual({ cpu: "500m", memory: "128Mi" });
   });
 
   it("enforces restricted in the admin namespace", () => {
     const namespace = plan.one("kubernetes:core/v1:Namespace", "acme-database-isolation-namespace");
-    expect((namespace.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted" });
+    expect((namespace.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+    });
   });
 
   it("is absent without the cluster's Kubernetes provider: nothing falls back to an ambient kubeconfig", () => {
@@ -108,7 +119,9 @@ describe("the in-cluster server", () => {
     expect(container.startupProbe).toMatchObject({ exec: { command: ["bash", "/hubfleet/startup.sh"] } });
     const scripts = plan.one("kubernetes:core/v1:ConfigMap", "dev-database-init").inputs.data as Record<string, string>;
     expect(scripts["isolation.sql"]).toBe(m.incluster.inClusterIsolationSql());
-    expect(server().metadata.annotations["hubfleet.io/startup-sha256"]).toBe(m.adminJob.sha256(scripts["startup.sh"]! + scripts["isolation.sql"]!));
+    expect(server().metadata.annotations["hubfleet.io/startup-sha256"]).toBe(
+      m.adminJob.sha256(scripts["startup.sh"]! + scripts["isolation.sql"]!),
+    );
   });
 
   it("stores no superuser password: a random one lives in the pod's memory for initialisation only", () => {
@@ -141,7 +154,9 @@ describe("the isolation SQL builder", () => {
 
   it("changes SUPERUSER, REPLICATION and BYPASSRLS only as a superuser, who alone may", () => {
     const logins = [{ database: "hub", role: "hub" }];
-    expect(m.sql.isolationSql({ logins, adminIsSuperuser: true })).toContain('ALTER ROLE "hub" NOCREATEDB NOCREATEROLE NOSUPERUSER NOREPLICATION NOBYPASSRLS;');
+    expect(m.sql.isolationSql({ logins, adminIsSuperuser: true })).toContain(
+      'ALTER ROLE "hub" NOCREATEDB NOCREATEROLE NOSUPERUSER NOREPLICATION NOBYPASSRLS;',
+    );
     const managed = m.sql.isolationSql({ logins, adminIsSuperuser: false });
     expect(managed).toContain('ALTER ROLE "hub" NOCREATEDB NOCREATEROLE;');
     expect(managed).not.toContain("PASSWORD");
@@ -155,7 +170,13 @@ describe("an external server", () => {
       hub: { database: "habari_kisumu_hub", role: "habari_kisumu_hub" },
       explore: { database: "habari_kisumu_explore", role: "habari_kisumu_explore" },
     });
-    const args = { tenant: "acme", host: "db.example.org", port: 5432, sslMode: "require" as const, admin: { user: "admin", password: "x" } };
+    const args = {
+      tenant: "acme",
+      host: "db.example.org",
+      port: 5432,
+      sslMode: "require" as const,
+      admin: { user: "admin", password: "x" },
+    };
     expect(external.externalPostgresProblems(args)).toEqual([]);
     expect(external.externalPostgresProblems({ ...args, host: "", port: 0, sslMode: "disable" })).toHaveLength(3);
     const sql = external.externalIsolationSql({ tenant: "acme", postgis: true });

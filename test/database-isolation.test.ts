@@ -30,7 +30,10 @@ type Login = (typeof LOGINS)[number];
 /** Each kind's real role and database names; the matrix speaks of them as hub and explore. */
 type Names = Record<Login, { role: string; database: string }>;
 const PLAIN_NAMES: Names = { hub: { role: "hub", database: "hub" }, explore: { role: "explore", database: "explore" } };
-const EXTERNAL_NAMES: Names = { hub: { role: "acme_hub", database: "acme_hub" }, explore: { role: "acme_explore", database: "acme_explore" } };
+const EXTERNAL_NAMES: Names = {
+  hub: { role: "acme_hub", database: "acme_hub" },
+  explore: { role: "acme_explore", database: "acme_explore" },
+};
 
 interface Container {
   command: string[];
@@ -55,7 +58,11 @@ function podSpec(resource: RecordedResource): PodSpec {
 }
 
 /** The files of the ConfigMap volume a container mounts, and where it mounts them. */
-function mountedFiles(spec: PodSpec, container: Container, configMap: (configMapName: string) => RecordedResource): Omit<PlannedRun, "command"> {
+function mountedFiles(
+  spec: PodSpec,
+  container: Container,
+  configMap: (configMapName: string) => RecordedResource,
+): Omit<PlannedRun, "command"> {
   const volume = spec.volumes.find((v) => v.configMap)!;
   const mount = container.volumeMounts.find((m) => m.name === volume.name)!;
   return { files: configMap(volume.configMap!.name).inputs.data as Record<string, string>, mountPath: mount.mountPath };
@@ -116,7 +123,13 @@ async function renderPlans(): Promise<Plans> {
   });
   new ExternalPostgres(
     "shared-database",
-    { tenant: "acme", host: "postgres.example.org", port: 5432, sslMode: "require", admin: { user: "rds_admin", password: pulumi.secret("not-this-one") } },
+    {
+      tenant: "acme",
+      host: "postgres.example.org",
+      port: 5432,
+      sslMode: "require",
+      admin: { user: "rds_admin", password: pulumi.secret("not-this-one") },
+    },
     { providers: [provider] },
   );
   await settle();
@@ -142,7 +155,10 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 /** Runs a planned command against the test server; the ConfigMap's files go to a folder standing in for the mount. */
-function runPlanned(run: PlannedRun, substitutions: { variables?: Record<string, string>; env?: Record<string, string> }): { status: number | null; output: string } {
+function runPlanned(
+  run: PlannedRun,
+  substitutions: { variables?: Record<string, string>; env?: Record<string, string> },
+): { status: number | null; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-mount-"));
   try {
     for (const [file, text] of Object.entries(run.files)) fs.writeFileSync(path.join(dir, file), text);
@@ -189,7 +205,9 @@ const STARTING_STATES: Record<Kind, () => string[]> = {
   // API users: LOGIN, CREATEROLE, CREATEDB, members of cloudsqlsuperuser; API databases owned by cloudsqlsuperuser.
   cloudsql: () => [
     "CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB",
-    ...["hubfleet_admin", ...LOGINS].map((role) => `CREATE ROLE ${role} LOGIN CREATEROLE CREATEDB PASSWORD '${password(role)}' IN ROLE cloudsqlsuperuser`),
+    ...["hubfleet_admin", ...LOGINS].map(
+      (role) => `CREATE ROLE ${role} LOGIN CREATEROLE CREATEDB PASSWORD '${password(role)}' IN ROLE cloudsqlsuperuser`,
+    ),
     "CREATE DATABASE hub OWNER cloudsqlsuperuser",
     "CREATE DATABASE explore OWNER cloudsqlsuperuser",
   ],
@@ -210,19 +228,33 @@ const NAMES: Record<Kind, Names> = { incluster: PLAIN_NAMES, cloudsql: PLAIN_NAM
 /** How each kind's planned command is run: the admin URL the Secret would hold, or the probe's environment. */
 function runKind(kind: Kind, run: PlannedRun = plans[kind]) {
   if (kind === "incluster") {
-    return runPlanned(run, { env: { PGHOST: server.socketDir, HUB_DB_PASSWORD: password("hub"), EXPLORE_DB_PASSWORD: password("explore") } });
+    return runPlanned(run, {
+      env: { PGHOST: server.socketDir, HUB_DB_PASSWORD: password("hub"), EXPLORE_DB_PASSWORD: password("explore") },
+    });
   }
   if (kind === "external") {
     return runPlanned(run, {
-      variables: { ADMIN_URL: url("rds_admin", "postgres"), ACME_HUB_PASSWORD: password("acme_hub"), ACME_EXPLORE_PASSWORD: password("acme_explore") },
+      variables: {
+        ADMIN_URL: url("rds_admin", "postgres"),
+        ACME_HUB_PASSWORD: password("acme_hub"),
+        ACME_EXPLORE_PASSWORD: password("acme_explore"),
+      },
     });
   }
-  return runPlanned(run, { variables: { ADMIN_URL: kind === "cloudsql" ? url("hubfleet_admin", "postgres") : url("doadmin", "defaultdb") } });
+  return runPlanned(run, {
+    variables: { ADMIN_URL: kind === "cloudsql" ? url("hubfleet_admin", "postgres") : url("doadmin", "defaultdb") },
+  });
 }
 
 async function connectAs(names: Names, login: Login, database: Login): Promise<Client | undefined> {
   const role = names[login].role;
-  const client = new Client({ host: "127.0.0.1", port: server.port, user: role, password: password(role), database: names[database].database });
+  const client = new Client({
+    host: "127.0.0.1",
+    port: server.port,
+    user: role,
+    password: password(role),
+    database: names[database].database,
+  });
   try {
     await client.connect();
     return client;
@@ -278,8 +310,14 @@ async function isolationMatrix(names: Names): Promise<Record<string, boolean>> {
     for (const database of LOGINS) {
       const client = await connectAs(names, login, database);
       matrix[`${login} connects to ${database}`] = client !== undefined;
-      matrix[`${login} creates a table in ${database}`] = await succeeds(client, `CREATE TABLE public.probe_${login} (x int); DROP TABLE public.probe_${login}`);
-      matrix[`${login} creates a schema in ${database}`] = await succeeds(client, `CREATE SCHEMA probe_${login}; DROP SCHEMA probe_${login}`);
+      matrix[`${login} creates a table in ${database}`] = await succeeds(
+        client,
+        `CREATE TABLE public.probe_${login} (x int); DROP TABLE public.probe_${login}`,
+      );
+      matrix[`${login} creates a schema in ${database}`] = await succeeds(
+        client,
+        `CREATE SCHEMA probe_${login}; DROP SCHEMA probe_${login}`,
+      );
       if (database === other) {
         matrix[`${login} reads ${other}'s table`] = await succeeds(client, "SELECT * FROM public.secrets");
         matrix[`${login} writes ${other}'s table`] = await succeeds(client, "INSERT INTO public.secrets VALUES ('written by another')");
@@ -294,7 +332,9 @@ async function isolationMatrix(names: Names): Promise<Record<string, boolean>> {
     matrix[`${login} sets role ${other}`] = await succeeds(own, `SET ROLE ${otherRole}`);
     await own?.end();
     const admin = await server.superuser();
-    const memberships = await admin.query("SELECT 1 FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = $1", [role]);
+    const memberships = await admin.query("SELECT 1 FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = $1", [
+      role,
+    ]);
     await admin.end();
     matrix[`${login} is a member of a role`] = (memberships.rowCount ?? 0) > 0;
   }
@@ -392,7 +432,10 @@ describe.each(["incluster", "cloudsql", "digitalocean", "external"] as const)("d
 
   if (kind === "cloudsql") {
     it("fails the matrix when a REVOKE and the self-checks are both cut out", async () => {
-      const run = runKind(kind, mutated(plans[kind], (sql) => withoutChecks(skipRevoke(sql))));
+      const run = runKind(
+        kind,
+        mutated(plans[kind], (sql) => withoutChecks(skipRevoke(sql))),
+      );
       expect(run.status, run.output).toBe(0);
       const matrix = await isolationMatrix(NAMES[kind]);
       expect(matrix).not.toEqual(ISOLATED);

@@ -121,7 +121,10 @@ describe("the DOKS cluster", () => {
       clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
       users: { user: { exec: { command: string; args: string[]; apiVersion: string } } }[];
     };
-    expect(config.clusters[0]!.cluster).toEqual({ server: "<acme-cluster-cluster.endpoint>", "certificate-authority-data": "<acme-cluster-cluster.kubeConfigs[0].clusterCaCertificate>" });
+    expect(config.clusters[0]!.cluster).toEqual({
+      server: "<acme-cluster-cluster.endpoint>",
+      "certificate-authority-data": "<acme-cluster-cluster.kubeConfigs[0].clusterCaCertificate>",
+    });
     expect(config.users[0]!.user.exec).toEqual({
       apiVersion: "client.authentication.k8s.io/v1beta1",
       command: "doctl",
@@ -157,13 +160,14 @@ describe("the DOKS cluster's validator", () => {
     const text = problems.map((p) => `${p.arg}: ${p.message}`).join("\n");
     expect(text).toMatch(/version: 1\.33\.1/);
     expect(text).toMatch(/25:00/);
-    expect(doks.doksClusterProblems(args({ maintenance: { day: "monday", startTime: "20:30" } }))).toEqual([{ arg: "maintenance.startTime", message: expect.stringMatching(/20:30 is not a whole hour/) }]);
+    expect(doks.doksClusterProblems(args({ maintenance: { day: "monday", startTime: "20:30" } }))).toEqual([
+      { arg: "maintenance.startTime", message: expect.stringMatching(/20:30 is not a whole hour/) },
+    ]);
     expect(text).toMatch(/systemPool\.size: small \(s-1vcpu-1gb\) has 1 GB/);
     expect(text).toMatch(/userPool\.size: enormous is neither a preset/);
     expect(text).toMatch(/userPool\.minNodes: 4 exceeds maxNodes \(2\)/);
     expect(text).toMatch(/systemPool\.minNodes: must be at least 1 on DOKS/);
   });
-
 
   it("keeps DigitalOcean's taint effect spelling (GKE's would be NO_SCHEDULE)", () => {
     expect(doks.doksTaint({ key: "k", value: "v", effect: "NoSchedule" })).toEqual({ key: "k", value: "v", effect: "NoSchedule" });
@@ -195,7 +199,8 @@ describe("node sizes", () => {
   it("refuses nodes under 2 GB and accepts every other preset", () => {
     expect(doksSizeProblem("small")).toMatch(/at least 2 GB/);
     expect(doksSizeProblem("s-1vcpu-512mb-10gb")).toMatch(/at least 2 GB/);
-    for (const preset of Object.keys(DOKS_SIZE_PRESETS).filter((p) => p !== "small")) expect(doksSizeProblem(preset), preset).toBeUndefined();
+    for (const preset of Object.keys(DOKS_SIZE_PRESETS).filter((p) => p !== "small"))
+      expect(doksSizeProblem(preset), preset).toBeUndefined();
   });
 
   it("is a keyed config error for a doks tenant, and no concern of other kinds", () => {

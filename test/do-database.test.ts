@@ -16,7 +16,9 @@ let database: Database;
 let adminJob: AdminJob;
 let production: InstanceType<Database["DigitalOceanPostgres"]>;
 
-const args = (overrides: Partial<Parameters<Database["digitalOceanPostgresProblems"]>[0]> = {}): Parameters<Database["digitalOceanPostgresProblems"]>[0] => ({
+const args = (
+  overrides: Partial<Parameters<Database["digitalOceanPostgresProblems"]>[0]> = {},
+): Parameters<Database["digitalOceanPostgresProblems"]>[0] => ({
   tenant: "acme",
   region: "blr1",
   vpcId: pulumi.output("acme-vpc-id"),
@@ -99,13 +101,27 @@ describe("DigitalOcean Managed PostgreSQL", () => {
 
   it("isolates the users from a Job in the admin namespace, after the firewall, databases and users", async () => {
     const job = plan.one(JOB, "acme-database-isolation-job");
-    const spec = (job.inputs as { metadata: { namespace: string }; spec: { template: { spec: { containers: Record<string, unknown>[] } } } });
+    const spec = job.inputs as { metadata: { namespace: string }; spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
     const container = spec.spec.template.spec.containers[0]!;
     expect(spec.metadata.namespace).toBe("acme-db-admin");
     expect(container.image).toBe(adminJob.PSQL_IMAGE);
-    expect(container.command).toEqual(["psql", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", "$(ADMIN_URL)", "--file", "/hubfleet/isolation.sql"]);
+    expect(container.command).toEqual([
+      "psql",
+      "--no-psqlrc",
+      "--set",
+      "ON_ERROR_STOP=1",
+      "--dbname",
+      "$(ADMIN_URL)",
+      "--file",
+      "/hubfleet/isolation.sql",
+    ]);
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
-    const mustPrecede = [FIREWALL, DB, USER].flatMap((type) => plan.ofType(type).filter((r) => r.name.startsWith("acme-")).map((r) => r.urn));
+    const mustPrecede = [FIREWALL, DB, USER].flatMap((type) =>
+      plan
+        .ofType(type)
+        .filter((r) => r.name.startsWith("acme-"))
+        .map((r) => r.urn),
+    );
     expect(job.dependencies).toEqual(expect.arrayContaining(mustPrecede));
     const namespace = plan.one("kubernetes:core/v1:Namespace", "acme-database-isolation-namespace");
     expect((namespace.inputs.metadata as { name: string }).name).toBe("acme-db-admin");
@@ -117,7 +133,9 @@ describe("DigitalOcean Managed PostgreSQL", () => {
   });
 
   it("puts no admin credential in the tenant namespace", () => {
-    const tenantSecrets = plan.ofType("kubernetes:core/v1:Secret").filter((r) => (r.inputs.metadata as { namespace?: string }).namespace === "acme");
+    const tenantSecrets = plan
+      .ofType("kubernetes:core/v1:Secret")
+      .filter((r) => (r.inputs.metadata as { namespace?: string }).namespace === "acme");
     expect(tenantSecrets).toEqual([]);
   });
 
@@ -126,7 +144,7 @@ describe("DigitalOcean Managed PostgreSQL", () => {
     expect(sql).not.toContain("CREATE ROLE");
     expect(sql).toContain('GRANT "explore" TO CURRENT_USER;');
     expect(sql).not.toContain("postgis");
-    expect(database.digitalOceanIsolationSql(true)).toContain("\\connect explore\nALTER SCHEMA public OWNER TO \"explore\";");
+    expect(database.digitalOceanIsolationSql(true)).toContain('\\connect explore\nALTER SCHEMA public OWNER TO "explore";');
     expect(database.digitalOceanIsolationSql(true)).toContain("CREATE EXTENSION IF NOT EXISTS postgis;");
   });
 
@@ -135,6 +153,7 @@ describe("DigitalOcean Managed PostgreSQL", () => {
     expect(database.digitalOceanPostgresProblems(args({ version: "POSTGRES_16", size: "s-1vcpu-1gb", nodeCount: 4 }))).toHaveLength(3);
     expect(database.digitalOceanPostgresProblems(args({ nodeCount: 0 })).map((p) => p.arg)).toEqual(["nodeCount"]);
     // DigitalOcean's other size families are real slugs, not mistakes.
-    for (const size of ["gd-2vcpu-8gb", "so1_5-2vcpu-16gb", "m-2vcpu-16gb"]) expect(database.digitalOceanPostgresProblems(args({ size }))).toEqual([]);
+    for (const size of ["gd-2vcpu-8gb", "so1_5-2vcpu-16gb", "m-2vcpu-16gb"])
+      expect(database.digitalOceanPostgresProblems(args({ size }))).toEqual([]);
   });
 });

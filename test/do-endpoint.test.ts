@@ -16,7 +16,12 @@ beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   endpoint = await import("../components/endpoint/digitalocean");
   const common = { region: "blr1", vpcId: pulumi.output("vpc-1") };
-  withDns = new endpoint.DigitalOceanEndpoint("pipal-endpoint", { ...common, tenant: "pipal", hostname: "workshop.pipalhub.org", domain: "pipalhub.org" });
+  withDns = new endpoint.DigitalOceanEndpoint("pipal-endpoint", {
+    ...common,
+    tenant: "pipal",
+    hostname: "workshop.pipalhub.org",
+    domain: "pipalhub.org",
+  });
   addressOnly = new endpoint.DigitalOceanEndpoint("plain-endpoint", { ...common, tenant: "plain" });
   await settle();
 });
@@ -29,18 +34,36 @@ describe("the DigitalOcean endpoint", () => {
 
   it("points an A record at the load balancer's IP, which it depends on", () => {
     const record = plan.one(RECORD, "pipal-endpoint-a-record");
-    expect(record.inputs).toEqual({ domain: "pipalhub.org", name: "workshop", type: "A", value: "<pipal-endpoint-load-balancer.ip>", ttl: 300 });
+    expect(record.inputs).toEqual({
+      domain: "pipalhub.org",
+      name: "workshop",
+      type: "A",
+      value: "<pipal-endpoint-load-balancer.ip>",
+      ttl: 300,
+    });
     expect(record.dependencies).toContain(plan.one(LB, "pipal-endpoint-load-balancer").urn);
   });
 
   it("allows only letsencrypt to issue for the name", () => {
-    expect(plan.one(RECORD, "pipal-endpoint-caa-record").inputs).toMatchObject({ name: "workshop", type: "CAA", flags: 0, tag: "issue", value: "letsencrypt.org." });
+    expect(plan.one(RECORD, "pipal-endpoint-caa-record").inputs).toMatchObject({
+      name: "workshop",
+      type: "CAA",
+      flags: 0,
+      tag: "issue",
+      value: "letsencrypt.org.",
+    });
   });
 
   it("makes the hub release wait for the load balancer and both records", () => {
     const urnsOf = (resources: pulumi.Resource[]) => Promise.all(resources.map((r) => resolveOutputs(r.urn)));
     return urnsOf(withDns.readyResources).then((urns) =>
-      expect(urns.sort()).toEqual([plan.one(LB, "pipal-endpoint-load-balancer").urn, plan.one(RECORD, "pipal-endpoint-a-record").urn, plan.one(RECORD, "pipal-endpoint-caa-record").urn].sort()),
+      expect(urns.sort()).toEqual(
+        [
+          plan.one(LB, "pipal-endpoint-load-balancer").urn,
+          plan.one(RECORD, "pipal-endpoint-a-record").urn,
+          plan.one(RECORD, "pipal-endpoint-caa-record").urn,
+        ].sort(),
+      ),
     );
   });
 
@@ -72,6 +95,14 @@ describe("the DigitalOcean endpoint", () => {
 
   it("validates its args", () => {
     expect(endpoint.digitalOceanEndpointProblems({ tenant: "t", region: "blr1", vpcId: "v", domain: "pipalhub.org" })).toHaveLength(1);
-    expect(endpoint.digitalOceanEndpointProblems({ tenant: "t", region: "blr1", vpcId: "v", hostname: "hub.example.org", domain: "pipalhub.org" })[0]?.message).toMatch(/not inside the domain/);
+    expect(
+      endpoint.digitalOceanEndpointProblems({
+        tenant: "t",
+        region: "blr1",
+        vpcId: "v",
+        hostname: "hub.example.org",
+        domain: "pipalhub.org",
+      })[0]?.message,
+    ).toMatch(/not inside the domain/);
   });
 });

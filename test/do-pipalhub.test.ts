@@ -51,7 +51,13 @@ const values = (resources: RecordedResource[]) => one(resources, RELEASE).inputs
 describe("the PipalHub-like workshop stack", () => {
   it("builds a DOKS cluster in blr1 in its own VPC, with a tainted, autoscaled user pool", () => {
     const cluster = one(pipal, "digitalocean:index/kubernetesCluster:KubernetesCluster");
-    expect(cluster.inputs).toMatchObject({ region: "blr1", vpcUuid: "pipalhub-cluster-vpc-id", autoUpgrade: true, surgeUpgrade: true, ha: false });
+    expect(cluster.inputs).toMatchObject({
+      region: "blr1",
+      vpcUuid: "pipalhub-cluster-vpc-id",
+      autoUpgrade: true,
+      surgeUpgrade: true,
+      ha: false,
+    });
     expect(one(pipal, "digitalocean:index/kubernetesNodePool:KubernetesNodePool").inputs).toMatchObject({
       size: "s-4vcpu-8gb",
       autoScale: true,
@@ -66,16 +72,32 @@ describe("the PipalHub-like workshop stack", () => {
     const providers = pipal.filter((r) => r.type === "pulumi:providers:digitalocean");
     expect(providers).toHaveLength(1);
     expect(providers[0]!.inputs).not.toHaveProperty("token");
-    for (const resource of pipal.filter((r) => r.type.startsWith("digitalocean:"))) expect(resource.provider, resource.name).toBe(providers[0]!.urn);
+    for (const resource of pipal.filter((r) => r.type.startsWith("digitalocean:")))
+      expect(resource.provider, resource.name).toBe(providers[0]!.urn);
   });
 
   it("holds the database cluster, its firewall trusting only the cluster, the databases and their users", () => {
     const doks = one(pipal, "digitalocean:index/kubernetesCluster:KubernetesCluster");
-    expect(one(pipal, "digitalocean:index/databaseCluster:DatabaseCluster").inputs).toMatchObject({ engine: "pg", privateNetworkUuid: "pipalhub-cluster-vpc-id" });
-    expect(one(pipal, "digitalocean:index/databaseFirewall:DatabaseFirewall").inputs.rules).toEqual([{ type: "k8s", value: "pipalhub-cluster-cluster-id" }]);
+    expect(one(pipal, "digitalocean:index/databaseCluster:DatabaseCluster").inputs).toMatchObject({
+      engine: "pg",
+      privateNetworkUuid: "pipalhub-cluster-vpc-id",
+    });
+    expect(one(pipal, "digitalocean:index/databaseFirewall:DatabaseFirewall").inputs.rules).toEqual([
+      { type: "k8s", value: "pipalhub-cluster-cluster-id" },
+    ]);
     expect(one(pipal, "digitalocean:index/databaseFirewall:DatabaseFirewall").dependencies).toContain(doks.urn);
-    expect(pipal.filter((r) => r.type === "digitalocean:index/databaseDb:DatabaseDb").map((r) => r.inputs.name).sort()).toEqual(["explore", "hub"]);
-    expect(pipal.filter((r) => r.type === "digitalocean:index/databaseUser:DatabaseUser").map((r) => r.inputs.name).sort()).toEqual(["explore", "hub"]);
+    expect(
+      pipal
+        .filter((r) => r.type === "digitalocean:index/databaseDb:DatabaseDb")
+        .map((r) => r.inputs.name)
+        .sort(),
+    ).toEqual(["explore", "hub"]);
+    expect(
+      pipal
+        .filter((r) => r.type === "digitalocean:index/databaseUser:DatabaseUser")
+        .map((r) => r.inputs.name)
+        .sort(),
+    ).toEqual(["explore", "hub"]);
     // Disposable: `pulumi destroy` takes the database too.
     expect(one(pipal, "digitalocean:index/databaseCluster:DatabaseCluster").protect).toBe(false);
   });
@@ -83,11 +105,19 @@ describe("the PipalHub-like workshop stack", () => {
   it("points workshop.pipalhub.org at the load balancer before the hub is installed", () => {
     const lb = one(pipal, "digitalocean:index/loadBalancer:LoadBalancer");
     const record = one(pipal, "digitalocean:index/dnsRecord:DnsRecord", "endpoint-a-record");
-    expect(record.inputs).toMatchObject({ domain: "pipalhub.org", name: "workshop", type: "A", value: "<pipalhub-endpoint-load-balancer.ip>" });
+    expect(record.inputs).toMatchObject({
+      domain: "pipalhub.org",
+      name: "workshop",
+      type: "A",
+      value: "<pipalhub-endpoint-load-balancer.ip>",
+    });
     expect(record.dependencies).toContain(lb.urn);
     expect(one(pipal, RELEASE).dependencies).toEqual(expect.arrayContaining([lb.urn, record.urn]));
     expect(values(pipal).proxy).toMatchObject({
-      service: { type: "LoadBalancer", annotations: { "kubernetes.digitalocean.com/load-balancer-id": "pipalhub-endpoint-load-balancer-id" } },
+      service: {
+        type: "LoadBalancer",
+        annotations: { "kubernetes.digitalocean.com/load-balancer-id": "pipalhub-endpoint-load-balancer-id" },
+      },
       https: { enabled: true, type: "letsencrypt", hosts: ["workshop.pipalhub.org"] },
     });
   });
@@ -100,7 +130,11 @@ describe("the PipalHub-like workshop stack", () => {
   });
 
   it("exports the kubeconfig as a secret and the cluster's id", () => {
-    expect(outputs).toMatchObject({ kubeconfig: "[secret]", clusterId: "pipalhub-cluster-cluster-id", hubUrl: "https://workshop.pipalhub.org/" });
+    expect(outputs).toMatchObject({
+      kubeconfig: "[secret]",
+      clusterId: "pipalhub-cluster-cluster-id",
+      hubUrl: "https://workshop.pipalhub.org/",
+    });
   });
 
   it("logs participants in with the workshop authenticator, after the hashes' Secret exists", () => {
@@ -108,13 +142,18 @@ describe("the PipalHub-like workshop stack", () => {
     const expected = workshopHubValues({ secretName: "hubfleet-workshop-users", admins: ["anand"] });
     expect(values(pipal)).toMatchObject(expected);
     // A dependency on a component is a dependency on its resources: the hashes' Secret among them.
-    const hashes = pipal.find((r) => r.type === "kubernetes:core/v1:Secret" && r.parent?.endsWith("hubfleet:hub:WorkshopUsers::pipalhub-hub-workshop"))!;
+    const hashes = pipal.find(
+      (r) => r.type === "kubernetes:core/v1:Secret" && r.parent?.endsWith("hubfleet:hub:WorkshopUsers::pipalhub-hub-workshop"),
+    )!;
     expect(release.dependencies).toContain(hashes.urn);
   });
 
-  it.skipIf(!chartFilesPresent)(`gives the chart values that pass its schema, with the workshop login (${chartFilesPresent ? "chart present" : SKIP_REASON})`, () => {
-    expect(chartSchemaErrors(values(pipal))).toEqual([]);
-  });
+  it.skipIf(!chartFilesPresent)(
+    `gives the chart values that pass its schema, with the workshop login (${chartFilesPresent ? "chart present" : SKIP_REASON})`,
+    () => {
+      expect(chartSchemaErrors(values(pipal))).toEqual([]);
+    },
+  );
 
   it("puts no participant's password or hash in the plan, the values or the outputs", () => {
     const everything = JSON.stringify({ pipal, outputs });

@@ -14,7 +14,11 @@ const markdownFiles = (): string[] => [
     .sort()
     .map((file) => `docs/${file}`),
 ];
-const stackFiles = (): string[] => fs.readdirSync(projectDir).filter((file) => /^Pulumi\..+\.yaml$/.test(file)).sort();
+const stackFiles = (): string[] =>
+  fs
+    .readdirSync(projectDir)
+    .filter((file) => /^Pulumi\..+\.yaml$/.test(file))
+    .sort();
 const read = (file: string) => fs.readFileSync(path.join(projectDir, file), "utf8");
 
 describe("docs/configuration.md", () => {
@@ -42,8 +46,19 @@ describe("docs/configuration.md", () => {
               properties: {
                 auth: {
                   oneOf: [
-                    { type: "object", required: ["kind", "clientSecret"], properties: { kind: { const: "github" }, clientSecret: { type: "object", required: ["secure"], properties: { secure: { type: "string" } } } } },
-                    { type: "object", required: ["kind"], properties: { kind: { const: "dummy" }, admins: { type: "array", items: { type: "string" }, default: [] } } },
+                    {
+                      type: "object",
+                      required: ["kind", "clientSecret"],
+                      properties: {
+                        kind: { const: "github" },
+                        clientSecret: { type: "object", required: ["secure"], properties: { secure: { type: "string" } } },
+                      },
+                    },
+                    {
+                      type: "object",
+                      required: ["kind"],
+                      properties: { kind: { const: "dummy" }, admins: { type: "array", items: { type: "string" }, default: [] } },
+                    },
                   ],
                 },
                 profiles: { type: "array", items: { type: "object", properties: { image: { $ref: "#/$defs/image" } } }, default: [] },
@@ -56,10 +71,14 @@ describe("docs/configuration.md", () => {
     };
     const doc = configurationMarkdown(schema);
     expect(doc).toContain("## tenant");
-    expect(doc).toContain("| `hubfleet:tenant.name` | string, at most 24 characters, pattern `^[a-z]+$` | **required** | Namespace and prefix. |");
+    expect(doc).toContain(
+      "| `hubfleet:tenant.name` | string, at most 24 characters, pattern `^[a-z]+$` | **required** | Namespace and prefix. |",
+    );
     expect(doc).toContain("| `hubfleet:tenant.protection` | one of `production`, `disposable` | `production` |");
     expect(doc).toContain("| `hubfleet:hub.auth.kind` | one of `github`, `dummy` | required in `hub` |");
-    expect(doc).toContain("| `hubfleet:hub.auth.clientSecret` | secret (`pulumi config set --secret`) | required in `auth` | (kind github) |");
+    expect(doc).toContain(
+      "| `hubfleet:hub.auth.clientSecret` | secret (`pulumi config set --secret`) | required in `auth` | (kind github) |",
+    );
     expect(doc).toContain("| `hubfleet:hub.auth.admins` | list of string | `[]` | (kind dummy) |");
     expect(doc).toContain("| `hubfleet:hub.profiles[<n>].image.tag` | string, pattern `a\\|b` | required in `image` |");
   });
@@ -74,12 +93,16 @@ describe("links", () => {
   });
 
   it("finds links in prose, not in code", () => {
-    const text = "See [gcp](docs/gcp.md#deploy) and <https://example.org>.\n```sh\n[x](nowhere.md)\n```\nNot `[y](nowhere.md)`.\n[ref]: ./docs/aws-s3.md\n";
-    expect(markdownLinks("README.md", text).map((link) => link.target)).toEqual(["docs/gcp.md#deploy", "https://example.org", "./docs/aws-s3.md"]);
-    expect(commentLinks("Pulumi.x.yaml", "# See docs/gcp.md#deploy.\nconfig:\n  a: b # and Pulumi.dev.yaml\n").map((link) => link.target)).toEqual([
+    const text =
+      "See [gcp](docs/gcp.md#deploy) and <https://example.org>.\n```sh\n[x](nowhere.md)\n```\nNot `[y](nowhere.md)`.\n[ref]: ./docs/aws-s3.md\n";
+    expect(markdownLinks("README.md", text).map((link) => link.target)).toEqual([
       "docs/gcp.md#deploy",
-      "Pulumi.dev.yaml",
+      "https://example.org",
+      "./docs/aws-s3.md",
     ]);
+    expect(
+      commentLinks("Pulumi.x.yaml", "# See docs/gcp.md#deploy.\nconfig:\n  a: b # and Pulumi.dev.yaml\n").map((link) => link.target),
+    ).toEqual(["docs/gcp.md#deploy", "Pulumi.dev.yaml"]);
   });
 
   it("resolve in the README, every doc and every stack file's comments (relative files and heading anchors)", () => {

@@ -58,11 +58,16 @@ describe("the apply-time estimate", () => {
       planResource("gcp:container/nodePool:NodePool", "pool-a", { cluster: "c1" }, [cluster.urn]),
       planResource("gcp:container/nodePool:NodePool", "pool-b", { cluster: "c1" }, [cluster.urn]),
       planResource("pulumi:providers:kubernetes", "k8s", {}, [cluster.urn]),
-      planResource("kubernetes:helm.sh/v3:Release", "hub", {}, [urnOf("hubfleet:cluster:Gke", "gke")], { provider: urnOf("pulumi:providers:kubernetes", "k8s") }),
+      planResource("kubernetes:helm.sh/v3:Release", "hub", {}, [urnOf("hubfleet:cluster:Gke", "gke")], {
+        provider: urnOf("pulumi:providers:kubernetes", "k8s"),
+      }),
     ]);
     const tasks = tasksFromPlan(plan);
     expect(tasks.map((t) => t.name).sort()).toEqual(["cluster", "hub", "k8s", "pool-a", "pool-b"]);
-    expect(tasks.find((t) => t.name === "hub")?.dependsOn).toEqual([urnOf("gcp:container/cluster:Cluster", "cluster"), urnOf("pulumi:providers:kubernetes", "k8s")]);
+    expect(tasks.find((t) => t.name === "hub")?.dependsOn).toEqual([
+      urnOf("gcp:container/cluster:Cluster", "cluster"),
+      urnOf("pulumi:providers:kubernetes", "k8s"),
+    ]);
     expect(tasks.find((t) => t.name === "pool-a")?.serialisedOn).toBe("GKE cluster c1");
     // cluster 7, then the two pools one after the other (3 + 3); the release (4) waits only for the cluster.
     const estimate = estimateApplyTime(tasks);

@@ -12,7 +12,12 @@ const tenant = handPlan("hand", [
   planResource("gcp:container/nodePool:NodePool", "users", {
     location: "us-central1-a",
     autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 3 },
-    nodeConfig: { machineType: "e2-standard-2", diskSizeGb: 100, diskType: "pd-balanced", labels: { "hub.jupyter.org/node-purpose": "user" } },
+    nodeConfig: {
+      machineType: "e2-standard-2",
+      diskSizeGb: 100,
+      diskType: "pd-balanced",
+      labels: { "hub.jupyter.org/node-purpose": "user" },
+    },
   }),
   planResource("gcp:sql/databaseInstance:DatabaseInstance", "db", {
     region,
@@ -21,7 +26,10 @@ const tenant = handPlan("hand", [
   planResource("gcp:compute/address:Address", "ip", { addressType: "EXTERNAL", region }),
   planResource("kubernetes:helm.sh/v3:Release", "hub", {
     chart: "jupyterhub",
-    values: { proxy: { service: { type: "LoadBalancer" } }, singleuser: { cpu: { guarantee: 0.5 }, memory: { guarantee: "2G" }, storage: { capacity: "10Gi" } } },
+    values: {
+      proxy: { service: { type: "LoadBalancer" } },
+      singleuser: { cpu: { guarantee: 0.5 }, memory: { guarantee: "2G" }, storage: { capacity: "10Gi" } },
+    },
   }),
 ]);
 
@@ -99,7 +107,11 @@ describe("the cost estimate", () => {
 
   it("leaves out, with a note, a pool whose machine or GPU the table does not price", () => {
     const pool = (name: string, nodeConfig: Record<string, unknown>) =>
-      planResource("gcp:container/nodePool:NodePool", name, { location: "us-central1-a", autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 1 }, nodeConfig: { diskSizeGb: 10, ...nodeConfig } });
+      planResource("gcp:container/nodePool:NodePool", name, {
+        location: "us-central1-a",
+        autoscaling: { totalMinNodeCount: 1, totalMaxNodeCount: 1 },
+        nodeConfig: { diskSizeGb: 10, ...nodeConfig },
+      });
     const cost = estimateCost(
       handPlan("exotic", [
         planResource("pulumi:providers:gcp", "gcp", { region }),

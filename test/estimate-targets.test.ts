@@ -25,7 +25,10 @@ describe("the documented targets", () => {
 
   it("compare openhexa with a 2021 setup that kept two nodes and a dedicated-core database running", () => {
     const then = estimateCost(OPENHEXA_2021);
-    expect(then.lines.filter((l) => l.category === "nodes").map((l) => l.what)).toEqual(["e2-standard-2: 1 idle, 1 busy", "e2-highmem-2: 1 idle, 1 busy"]);
+    expect(then.lines.filter((l) => l.category === "nodes").map((l) => l.what)).toEqual([
+      "e2-standard-2: 1 idle, 1 busy",
+      "e2-highmem-2: 1 idle, 1 busy",
+    ]);
     expect(then.lines.find((l) => l.category === "database")?.what).toContain("db-custom-1-3840");
     expect(read("costs-and-time.md")).toContain(`$${then.idle.total.toFixed(2)}`);
   });

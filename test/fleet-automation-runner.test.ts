@@ -14,7 +14,11 @@ let sequence = 0;
 const metadata = (urn: string) => ({ op: "create" as const, urn, type: "random:index/randomPassword:RandomPassword", provider: "" });
 const pre = (urn: string): EngineEvent => ({ sequence: ++sequence, timestamp: 0, resourcePreEvent: { metadata: metadata(urn) } });
 const outputs = (urn: string): EngineEvent => ({ sequence: ++sequence, timestamp: 0, resOutputsEvent: { metadata: metadata(urn) } });
-const failed = (urn: string): EngineEvent => ({ sequence: ++sequence, timestamp: 0, resOpFailedEvent: { metadata: metadata(urn), status: 1, steps: 1 } });
+const failed = (urn: string): EngineEvent => ({
+  sequence: ++sequence,
+  timestamp: 0,
+  resOpFailedEvent: { metadata: metadata(urn), status: 1, steps: 1 },
+});
 const diagnostic: EngineEvent = { sequence: 0, timestamp: 0, diagnosticEvent: { message: "hello", color: "never", severity: "info" } };
 
 describe("counting resources from engine events", () => {

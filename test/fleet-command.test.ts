@@ -33,8 +33,10 @@ beforeAll(() => {
   const files: Record<string, string> = {
     "Pulumi.yaml": "name: hubfleet\nruntime: nodejs\n",
     "Pulumi.shared.yaml": "config:\n  hubfleet:role: sharedCluster\n  hubfleet:tenant: { name: shared, protection: production }\n",
-    "Pulumi.north.yaml": "config:\n  hubfleet:tenant: { name: north }\n  hubfleet:cluster: { kind: shared, shared: { stack: organization/hubfleet/shared } }\n",
-    "Pulumi.south.yaml": "config:\n  hubfleet:tenant: { name: south, protection: disposable }\n  hubfleet:cluster: { kind: shared, shared: { stack: shared } }\n",
+    "Pulumi.north.yaml":
+      "config:\n  hubfleet:tenant: { name: north }\n  hubfleet:cluster: { kind: shared, shared: { stack: organization/hubfleet/shared } }\n",
+    "Pulumi.south.yaml":
+      "config:\n  hubfleet:tenant: { name: south, protection: disposable }\n  hubfleet:cluster: { kind: shared, shared: { stack: shared } }\n",
     "Pulumi.lab.yaml": "config:\n  hubfleet:tenant: { name: lab, protection: disposable }\n",
   };
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(projectDir, name), text);
@@ -52,7 +54,8 @@ describe("npm run fleet", () => {
   it("--help says how to use it", async () => {
     const { code, out } = await fleet(["--help"]);
     expect(code).toBe(0);
-    for (const word of ["preview", "up", "refresh", "destroy", "--stacks", "--changed-since", "--parallel", "PULUMI_CONFIG_PASSPHRASE"]) expect(out).toContain(word);
+    for (const word of ["preview", "up", "refresh", "destroy", "--stacks", "--changed-since", "--parallel", "PULUMI_CONFIG_PASSPHRASE"])
+      expect(out).toContain(word);
   });
 
   it("runs every stack, the cluster before its tenants, and ends with a summary", async () => {
@@ -81,7 +84,9 @@ describe("npm run fleet", () => {
 
   it("runs only the stacks a change touches", async () => {
     const runner = new AutoRunner();
-    const { code, out } = await fleet(["preview", "--changed-since", "main"], runner, (ref) => (ref === "main" ? ["Pulumi.south.yaml", "docs/x.md"] : []));
+    const { code, out } = await fleet(["preview", "--changed-since", "main"], runner, (ref) =>
+      ref === "main" ? ["Pulumi.south.yaml", "docs/x.md"] : [],
+    );
     expect(code).toBe(0);
     expect(runner.started).toEqual(["south"]);
     expect(out).toContain("stack files changed");
@@ -168,7 +173,12 @@ describe("what the operator sees", () => {
   });
 
   it("a fleet taller than the terminal shows a count line and the running stacks", () => {
-    const statuses: StackStatus[] = Array.from({ length: 50 }, (_, i) => ({ stack: `t${i}`, state: i < 3 ? "running" : "waiting", progress: { done: 0 }, startedAt: 0 }));
+    const statuses: StackStatus[] = Array.from({ length: 50 }, (_, i) => ({
+      stack: `t${i}`,
+      state: i < 3 ? "running" : "waiting",
+      progress: { done: 0 },
+      startedAt: 0,
+    }));
     const lines = liveLines(statuses, 1_000, 3, 20);
     expect(lines[0]).toBe("50 stacks: 3 running, 47 waiting");
     expect(lines.slice(1).map((line) => line.split(" ")[0])).toEqual(["t0", "t1", "t2"]);

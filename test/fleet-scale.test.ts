@@ -32,7 +32,9 @@ describe("the generated fleet", () => {
     const tenants = names.slice(1).map(config);
     expect(new Set(tenants.map((c) => c.tenant.name)).size).toBe(TENANTS);
     expect(new Set(tenants.map((c) => c.endpoint.hostname)).size).toBe(TENANTS);
-    expect(tenants.every((c) => c.cluster.kind === "shared" && c.cluster.shared?.stack === "organization/hubfleet/habari-cluster")).toBe(true);
+    expect(tenants.every((c) => c.cluster.kind === "shared" && c.cluster.shared?.stack === "organization/hubfleet/habari-cluster")).toBe(
+      true,
+    );
   });
 
   it("passes the config schema, secrets kept secret, like the tenant it copies", () => {
@@ -60,10 +62,30 @@ describe("the figures", () => {
   });
 
   it("reports wall time, CPU, memory and the verdict against the budget", () => {
-    const round = { label: "render", wallMs: 50_000, stackMs: [100, 200, 300, 400], workerMaxRssKiB: [204_800, 102_400], workerStartupMs: [3_000, 3_500], workerCpuMs: [20_000, 10_000] };
-    const figures = { tenants: 3, stacks: 4, parallel: 2, resources: 180, rounds: [round, { ...round, label: "second render", wallMs: 40_000 }], totalWallMs: 90_000, parentMaxRssKiB: 51_200, budgetMs: 180_000, loadAverage: [1, 2] as const, cores: 2 };
+    const round = {
+      label: "render",
+      wallMs: 50_000,
+      stackMs: [100, 200, 300, 400],
+      workerMaxRssKiB: [204_800, 102_400],
+      workerStartupMs: [3_000, 3_500],
+      workerCpuMs: [20_000, 10_000],
+    };
+    const figures = {
+      tenants: 3,
+      stacks: 4,
+      parallel: 2,
+      resources: 180,
+      rounds: [round, { ...round, label: "second render", wallMs: 40_000 }],
+      totalWallMs: 90_000,
+      parentMaxRssKiB: 51_200,
+      budgetMs: 180_000,
+      loadAverage: [1, 2] as const,
+      cores: 2,
+    };
     const report = scaleReport(figures);
-    expect(report).toContain("| render | 50.0 s | 12500 ms | 30.0 s (7500 ms) | 3.0 s, 3.5 s | 200 ms / 400 ms / 400 ms | 200 MiB, 100 MiB |");
+    expect(report).toContain(
+      "| render | 50.0 s | 12500 ms | 30.0 s (7500 ms) | 3.0 s, 3.5 s | 200 ms / 400 ms / 400 ms | 200 MiB, 100 MiB |",
+    );
     expect(report).toContain("total wall time: 90.0 s (budget 180.0 s: within)");
     expect(report).toContain("peak memory: 300 MiB for the workers of one round together, 50 MiB for the coordinating process");
     expect(scaleReport({ ...figures, totalWallMs: 181_000 })).toContain("OVER");

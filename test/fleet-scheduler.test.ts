@@ -54,7 +54,11 @@ describe("run order", () => {
   });
 
   it("refuses a reference cycle, naming its stacks", () => {
-    const cycle = new Map([["x", ["y"]], ["y", ["x"]], ["z", []]]);
+    const cycle = new Map([
+      ["x", ["y"]],
+      ["y", ["x"]],
+      ["z", []],
+    ]);
     expect(() => topologicalOrder(cycle)).toThrow("cycle: x, y");
   });
 });
@@ -192,11 +196,14 @@ describe("running the fleet", () => {
     expect(runner.started).toEqual(["cluster-a", "cluster-b"]);
     expect(statuses["cluster-a"]!.state).toBe("succeeded");
     expect(statuses["cluster-b"]!.state).toBe("failed");
-    for (const name of ["tenant-a1", "tenant-a2", "standalone"]) expect(statuses[name]).toMatchObject({ state: "skipped", detail: "cancelled" });
+    for (const name of ["tenant-a1", "tenant-a2", "standalone"])
+      expect(statuses[name]).toMatchObject({ state: "skipped", detail: "cancelled" });
     expect(statuses["tenant-b1"]).toMatchObject({ state: "skipped" });
   });
 
   it("refuses a parallel limit below one", async () => {
-    await expect(runFleet({ command: "up", order: runOrder(FLEET, ALL, "up"), runner: new AutoRunner(), parallel: 0 })).rejects.toThrow("at least 1");
+    await expect(runFleet({ command: "up", order: runOrder(FLEET, ALL, "up"), runner: new AutoRunner(), parallel: 0 })).rejects.toThrow(
+      "at least 1",
+    );
   });
 });

@@ -57,13 +57,23 @@ describe("choosing stacks", () => {
   const stacks = ["dev", "habari-cluster", "habari-nairobi"];
 
   it("a stack file touches its own stack; docs, tests, CI and the fleet's own scripts touch none", () => {
-    const selection = touchedStacks(["Pulumi.habari-nairobi.yaml", "docs/fleet.md", "test/x.test.ts", ".github/workflows/pr.yml", "scripts/fleet/graph.ts", "README.md"], stacks);
+    const selection = touchedStacks(
+      ["Pulumi.habari-nairobi.yaml", "docs/fleet.md", "test/x.test.ts", ".github/workflows/pr.yml", "scripts/fleet/graph.ts", "README.md"],
+      stacks,
+    );
     expect(selection.stacks).toEqual(["habari-nairobi"]);
     expect(touchedStacks(["README.md"], stacks)).toMatchObject({ stacks: [], reason: "no change touches a stack" });
   });
 
   it("a code change touches every stack", () => {
-    for (const file of ["components/hub/values.ts", "stacks/tenant.ts", "index.ts", "Pulumi.yaml", "package-lock.json", "components/hub/workshop_authenticator.py"]) {
+    for (const file of [
+      "components/hub/values.ts",
+      "stacks/tenant.ts",
+      "index.ts",
+      "Pulumi.yaml",
+      "package-lock.json",
+      "components/hub/workshop_authenticator.py",
+    ]) {
       expect(touchedStacks(["Pulumi.dev.yaml", file], stacks).stacks).toEqual(stacks);
     }
     expect(touchedStacks(["index.ts"], stacks).reason).toContain("index.ts");
@@ -96,7 +106,11 @@ describe("the destroy guard", () => {
 describe("arguments", () => {
   it("reads the command, selection and parallelism", () => {
     expect(parseFleetArgs(["up", "--stacks", "a, b", "--parallel", "3"])).toMatchObject({ command: "up", stacks: ["a", "b"], parallel: 3 });
-    expect(parseFleetArgs(["preview", "--changed-since", "origin/main"])).toMatchObject({ command: "preview", changedSince: "origin/main", parallel: 4 });
+    expect(parseFleetArgs(["preview", "--changed-since", "origin/main"])).toMatchObject({
+      command: "preview",
+      changedSince: "origin/main",
+      parallel: 4,
+    });
     expect(parseFleetArgs(["--help"])).toMatchObject({ help: true });
   });
 

@@ -60,7 +60,8 @@ beforeAll(async () => {
 });
 
 const clusterInputs = (tenant = "acme") => plan.one(CLUSTER, `${tenant}-cluster`).inputs;
-const pool = (suffix: string) => plan.one(POOL, suffix).inputs as { nodeConfig: Record<string, unknown>; autoscaling: Record<string, unknown>; management: unknown };
+const pool = (suffix: string) =>
+  plan.one(POOL, suffix).inputs as { nodeConfig: Record<string, unknown>; autoscaling: Record<string, unknown>; management: unknown };
 
 describe("the GKE cluster's hardening", () => {
   it("removes the default node pool", () => {
@@ -115,7 +116,8 @@ describe("the GKE cluster's hardening", () => {
   });
 
   it("repairs and upgrades every pool automatically", () => {
-    for (const suffix of ["acme-system", "acme-users", "acme-gpu-users"]) expect(pool(suffix).management).toEqual({ autoRepair: true, autoUpgrade: true });
+    for (const suffix of ["acme-system", "acme-users", "acme-gpu-users"])
+      expect(pool(suffix).management).toEqual({ autoRepair: true, autoUpgrade: true });
   });
 
   it("is VPC-native on its own network and subnetwork", () => {
@@ -175,7 +177,12 @@ describe("the GKE cluster's hardening", () => {
     const range = plan.one("gcp:compute/globalAddress:GlobalAddress", "acme-services-range").inputs;
     expect(range).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", address: "10.32.0.0", prefixLength: 20 });
     const peering = plan.one("gcp:servicenetworking/connection:Connection", "acme-services-peering").inputs;
-    expect(peering).toMatchObject({ service: "servicenetworking.googleapis.com", reservedPeeringRanges: ["acme-services-range"], deletionPolicy: "ABANDON", updateOnCreationFail: true });
+    expect(peering).toMatchObject({
+      service: "servicenetworking.googleapis.com",
+      reservedPeeringRanges: ["acme-services-range"],
+      deletionPolicy: "ABANDON",
+      updateOnCreationFail: true,
+    });
     expect(plan.ofType("gcp:servicenetworking/connection:Connection").map((c) => c.name)).toEqual(["acme-services-peering"]);
   });
 });
@@ -204,13 +211,21 @@ describe("the GKE pools", () => {
 
   it("gives the GPU pool its accelerator, GKE's driver, the user label, the user taint and hubfleet's GPU taint", () => {
     const gpu = pool("acme-gpu-users").nodeConfig;
-    expect(gpu.guestAccelerators).toEqual([{ type: "nvidia-tesla-t4", count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } }]);
+    expect(gpu.guestAccelerators).toEqual([
+      { type: "nvidia-tesla-t4", count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } },
+    ]);
     expect(gpu.labels).toEqual({ "hub.jupyter.org/node-purpose": "user", "hubfleet.io/gpu": "true" });
     expect(gpu.taints).toEqual([
       { key: "hub.jupyter.org_dedicated", value: "user", effect: "NO_SCHEDULE" },
       { key: "hubfleet.io/gpu", value: "true", effect: "NO_SCHEDULE" },
     ]);
-    expect(plan.ofType(POOL).filter((p) => p.name.startsWith("scratch-")).map((p) => p.name).sort()).toEqual(["scratch-system", "scratch-users"]);
+    expect(
+      plan
+        .ofType(POOL)
+        .filter((p) => p.name.startsWith("scratch-"))
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["scratch-system", "scratch-users"]);
   });
 
   it("returns a scheduling whose user pods tolerate exactly the user pool's taint and require its label", () => {
@@ -227,7 +242,8 @@ describe("the GKE pools", () => {
   it("sends GPU servers to the GPU pool: its label selected, its taints and GKE's own GPU taint tolerated", () => {
     const gpuNodes = pool("acme-gpu-users").nodeConfig;
     const gpuPlacement = dedicated.scheduling.gpu!;
-    for (const [key, value] of Object.entries(gpuPlacement.nodeSelector)) expect((gpuNodes.labels as Record<string, string>)[key]).toBe(value);
+    for (const [key, value] of Object.entries(gpuPlacement.nodeSelector))
+      expect((gpuNodes.labels as Record<string, string>)[key]).toBe(value);
     const tolerated = gpuPlacement.tolerations.map((t) => nodePools.gkeTaint({ key: t.key, value: t.value!, effect: t.effect }));
     expect(tolerated).toEqual([...(gpuNodes.taints as unknown[]), { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
     // Plain user pods tolerate neither GPU taint, so they never hold a GPU node.
@@ -252,19 +268,29 @@ describe("the Kubernetes provider", () => {
 
 describe("pure functions", () => {
   it("spells every taint effect the GKE way", () => {
-    expect(nodePools.gkeTaint(scheduling.USER_POOL_TAINT)).toEqual({ key: "hub.jupyter.org_dedicated", value: "user", effect: "NO_SCHEDULE" });
+    expect(nodePools.gkeTaint(scheduling.USER_POOL_TAINT)).toEqual({
+      key: "hub.jupyter.org_dedicated",
+      value: "user",
+      effect: "NO_SCHEDULE",
+    });
     expect(nodePools.gkeTaint({ key: "k", value: "v", effect: "PreferNoSchedule" }).effect).toBe("PREFER_NO_SCHEDULE");
     expect(nodePools.gkeTaint({ key: "k", value: "v", effect: "NoExecute" }).effect).toBe("NO_EXECUTE");
   });
 
   it("writes a kubeconfig that authenticates with gke-gcloud-auth-plugin", () => {
-    const config = JSON.parse(gke.gkeKubeconfig({ project: "p", location: "europe-west1", name: "c", endpoint: "1.2.3.4", caCertificate: "Q0E=" })) as {
+    const config = JSON.parse(
+      gke.gkeKubeconfig({ project: "p", location: "europe-west1", name: "c", endpoint: "1.2.3.4", caCertificate: "Q0E=" }),
+    ) as {
       clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
       users: { user: { exec: { command: string; apiVersion: string } } }[];
       "current-context": string;
     };
     expect(config.clusters[0]!.cluster).toEqual({ server: "https://1.2.3.4", "certificate-authority-data": "Q0E=" });
-    expect(config.users[0]!.user.exec).toMatchObject({ command: "gke-gcloud-auth-plugin", args: ["--use_application_default_credentials"], apiVersion: "client.authentication.k8s.io/v1beta1" });
+    expect(config.users[0]!.user.exec).toMatchObject({
+      command: "gke-gcloud-auth-plugin",
+      args: ["--use_application_default_credentials"],
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+    });
     expect(config["current-context"]).toBe("gke_p_europe-west1_c");
     expect(JSON.stringify(config)).not.toMatch(/token|password|client-key/);
   });

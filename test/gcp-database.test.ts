@@ -109,10 +109,13 @@ describe("the databases and users", () => {
   it("gives each user a random password that only appears as a secret", async () => {
     const users = plan.ofType("gcp:sql/user:User").filter((u) => u.name.startsWith("acme-"));
     for (const user of users) expect(user.inputs.password).toBe(SECRET);
-    expect(plan.ofType("random:index/randomPassword:RandomPassword").map((p) => p.name).filter((n) => n.startsWith("acme-")).sort()).toEqual([
-      "acme-database-explore-password",
-      "acme-database-hub-password",
-    ]);
+    expect(
+      plan
+        .ofType("random:index/randomPassword:RandomPassword")
+        .map((p) => p.name)
+        .filter((n) => n.startsWith("acme-"))
+        .sort(),
+    ).toEqual(["acme-database-explore-password", "acme-database-hub-password"]);
     expect(await resolveOutputs(production.hub.password)).toBe(SECRET);
     expect(await resolveOutputs(production.explore.password)).toBe(SECRET);
     expect(production.hub).toMatchObject({ database: "hub", user: "hub" });
@@ -133,6 +136,9 @@ describe("argument checks", () => {
   it("accepts the defaults and rejects Enterprise Plus tiers, unknown versions and tiny disks", () => {
     expect(cloudsql.cloudSqlProblems(args)).toEqual([]);
     expect(cloudsql.cloudSqlProblems({ ...args, tier: "db-perf-optimized-N-2" })[0]?.message).toContain("not a Cloud SQL Enterprise tier");
-    expect(cloudsql.cloudSqlProblems({ ...args, version: "MYSQL_8_0", diskSizeGb: 5 }).map((p) => p.arg)).toEqual(["version", "diskSizeGb"]);
+    expect(cloudsql.cloudSqlProblems({ ...args, version: "MYSQL_8_0", diskSizeGb: 5 }).map((p) => p.arg)).toEqual([
+      "version",
+      "diskSizeGb",
+    ]);
   });
 });

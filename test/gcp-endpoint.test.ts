@@ -15,7 +15,12 @@ beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   endpoint = await import("../components/endpoint/gcp");
   const common = { project: "acme-project", region: "europe-west1", labels: { "managed-by": "hubfleet" } };
-  withDns = new endpoint.GcpEndpoint("acme-endpoint", { ...common, tenant: "acme", hostname: "hub.acme.example.org", managedZone: "acme-example-org" });
+  withDns = new endpoint.GcpEndpoint("acme-endpoint", {
+    ...common,
+    tenant: "acme",
+    hostname: "hub.acme.example.org",
+    managedZone: "acme-example-org",
+  });
   addressOnly = new endpoint.GcpEndpoint("plain-endpoint", { ...common, tenant: "plain" });
   await settle();
 });
@@ -63,6 +68,8 @@ describe("the GCP endpoint", () => {
   it("writes fully qualified names once, and rejects a zone without a host name", () => {
     expect(endpoint.dnsName("hub.example.org")).toBe("hub.example.org.");
     expect(endpoint.dnsName("hub.example.org.")).toBe("hub.example.org.");
-    expect(endpoint.gcpEndpointProblems({ tenant: "x", project: "p", region: "r", managedZone: "z", labels: {} })).toEqual([{ arg: "hostname", message: expect.stringMatching(/record to create/) }]);
+    expect(endpoint.gcpEndpointProblems({ tenant: "x", project: "p", region: "r", managedZone: "z", labels: {} })).toEqual([
+      { arg: "hostname", message: expect.stringMatching(/record to create/) },
+    ]);
   });
 });

@@ -45,19 +45,32 @@ describe("the shared cluster stack", () => {
 
   it("is regional with private nodes behind Cloud NAT, and peers its network once for every tenant's Cloud SQL", () => {
     const gke = cluster.find((r) => r.type === "gcp:container/cluster:Cluster")!;
-    expect(gke.inputs).toMatchObject({ location: "europe-west4", privateClusterConfig: { enablePrivateNodes: true }, releaseChannel: { channel: "STABLE" } });
+    expect(gke.inputs).toMatchObject({
+      location: "europe-west4",
+      privateClusterConfig: { enablePrivateNodes: true },
+      releaseChannel: { channel: "STABLE" },
+    });
     expect(cluster.filter((r) => r.type === "gcp:compute/routerNat:RouterNat")).toHaveLength(1);
     expect(cluster.filter((r) => r.type === "gcp:servicenetworking/connection:Connection")).toHaveLength(1);
   });
 
   it("exports what its tenants read in plain text (no credential in any), and the kubeconfig as a secret", () => {
-    expect(Object.keys(clusterOutputs).sort()).toEqual([...Object.values(CLUSTER_STACK_OUTPUTS), "kubeconfig", "oidcProviderArn", "publicBucketName"].sort());
-    expect(clusterOutputs).toMatchObject({ kubeconfig: "[secret]", clusterName: "habari-cluster", clusterLocation: "europe-west4", gcpProject: "habari-data-platform" });
+    expect(Object.keys(clusterOutputs).sort()).toEqual(
+      [...Object.values(CLUSTER_STACK_OUTPUTS), "kubeconfig", "oidcProviderArn", "publicBucketName"].sort(),
+    );
+    expect(clusterOutputs).toMatchObject({
+      kubeconfig: "[secret]",
+      clusterName: "habari-cluster",
+      clusterLocation: "europe-west4",
+      gcpProject: "habari-data-platform",
+    });
     for (const key of Object.values(CLUSTER_STACK_OUTPUTS)) expect(clusterOutputs[key], key).not.toBe("[secret]");
   });
 
   it("matches the placeholders a tenant renders with, output for output", () => {
-    expect(Object.keys(clusterStackPlaceholders(CLUSTER_STACK)).sort()).toEqual([...Object.values(CLUSTER_STACK_OUTPUTS), "kubeconfig"].sort());
+    expect(Object.keys(clusterStackPlaceholders(CLUSTER_STACK)).sort()).toEqual(
+      [...Object.values(CLUSTER_STACK_OUTPUTS), "kubeconfig"].sort(),
+    );
   });
 });
 
@@ -72,7 +85,12 @@ describe("a Habari tenant on the shared cluster", () => {
   });
 
   it("adds its own pool to the shared cluster, tainted and labelled with its name", () => {
-    const pool = inTenant(POOL).inputs as { cluster: string; location: string; nodeConfig: Record<string, unknown>; autoscaling: Record<string, unknown> };
+    const pool = inTenant(POOL).inputs as {
+      cluster: string;
+      location: string;
+      nodeConfig: Record<string, unknown>;
+      autoscaling: Record<string, unknown>;
+    };
     expect(pool.cluster).toBe(`<${CLUSTER_STACK}.clusterName>`);
     expect(pool.location).toBe(`<${CLUSTER_STACK}.clusterLocation>`);
     expect(pool.nodeConfig).toMatchObject({
@@ -103,7 +121,11 @@ describe("a Habari tenant on the shared cluster", () => {
   });
 
   it("runs the seed's sizes and culling, and PostGIS in the explore database", () => {
-    expect(values().singleuser).toMatchObject({ cpu: { guarantee: 0.05, limit: 2 }, memory: { guarantee: "256M", limit: "8G" }, defaultUrl: "/lab" });
+    expect(values().singleuser).toMatchObject({
+      cpu: { guarantee: 0.05, limit: 2 },
+      memory: { guarantee: "256M", limit: "8G" },
+      defaultUrl: "/lab",
+    });
     expect(values().cull).toMatchObject({ enabled: true, timeout: 7200, every: 300 });
     const script = tenant.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.includes("database-isolation"))!;
     expect(JSON.stringify(script.inputs)).toContain("CREATE EXTENSION IF NOT EXISTS postgis");
@@ -124,7 +146,12 @@ describe("a Habari tenant on the shared cluster", () => {
       sslMode: "ENCRYPTED_ONLY",
     });
     expect(tenant.filter((r) => r.type === "gcp:servicenetworking/connection:Connection")).toEqual([]);
-    expect(tenant.filter((r) => r.type === "gcp:sql/database:Database").map((d) => d.inputs.name).sort()).toEqual(["explore", "hub", "knowledge"]);
+    expect(
+      tenant
+        .filter((r) => r.type === "gcp:sql/database:Database")
+        .map((d) => d.inputs.name)
+        .sort(),
+    ).toEqual(["explore", "hub", "knowledge"]);
   });
 
   it("logs in with GitHub, with admins and an allow list", () => {
@@ -152,4 +179,3 @@ describe("a Habari tenant on the shared cluster", () => {
     expect(chartSchemaErrors(values()), SKIP_REASON).toEqual([]);
   });
 });
-

@@ -31,7 +31,11 @@ const values = () => inOpenhexa(RELEASE).inputs.values as Record<string, Record<
 
 describe("the OpenHexa-like stack", () => {
   it("builds a zonal GKE cluster with a system pool, a user pool from zero and a GPU pool", () => {
-    expect(inOpenhexa("gcp:container/cluster:Cluster").inputs).toMatchObject({ name: "openhexa-cluster", location: "europe-west1-b", project: "openhexa-notebooks" });
+    expect(inOpenhexa("gcp:container/cluster:Cluster").inputs).toMatchObject({
+      name: "openhexa-cluster",
+      location: "europe-west1-b",
+      project: "openhexa-notebooks",
+    });
     const pools = openhexa.filter((r) => r.type === POOL);
     expect(pools.map((p) => p.name).sort()).toEqual(["openhexa-cluster-gpu-users", "openhexa-cluster-system", "openhexa-cluster-users"]);
     const users = inOpenhexa(POOL, "cluster-users").inputs as { nodeConfig: Record<string, unknown>; autoscaling: Record<string, unknown> };
@@ -51,15 +55,29 @@ describe("the OpenHexa-like stack", () => {
       region: "europe-west1",
       defaultLabels: JSON.stringify({ team: "openhexa", "managed-by": "hubfleet", "hubfleet-tenant": "openhexa" }),
     });
-    for (const resource of openhexa.filter((r) => r.type.startsWith("gcp:"))) expect(resource.provider, resource.name).toBe(providers[0]!.urn);
+    for (const resource of openhexa.filter((r) => r.type.startsWith("gcp:")))
+      expect(resource.provider, resource.name).toBe(providers[0]!.urn);
   });
 
   it("runs Cloud SQL on a private IP with the hub and explore databases and users", () => {
     const instance = inOpenhexa("gcp:sql/databaseInstance:DatabaseInstance");
-    expect(instance.inputs.settings).toMatchObject({ tier: "db-g1-small", ipConfiguration: { ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY" } });
-    expect(openhexa.filter((r) => r.type === "gcp:sql/database:Database").map((d) => d.inputs.name).sort()).toEqual(["explore", "hub"]);
+    expect(instance.inputs.settings).toMatchObject({
+      tier: "db-g1-small",
+      ipConfiguration: { ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY" },
+    });
+    expect(
+      openhexa
+        .filter((r) => r.type === "gcp:sql/database:Database")
+        .map((d) => d.inputs.name)
+        .sort(),
+    ).toEqual(["explore", "hub"]);
     // The two logins, and the admin the isolation Job connects as (test/database-isolation.test.ts checks what it does).
-    expect(openhexa.filter((r) => r.type === "gcp:sql/user:User").map((u) => [u.inputs.name, u.inputs.password]).sort()).toEqual([
+    expect(
+      openhexa
+        .filter((r) => r.type === "gcp:sql/user:User")
+        .map((u) => [u.inputs.name, u.inputs.password])
+        .sort(),
+    ).toEqual([
       ["explore", "[secret]"],
       ["hub", "[secret]"],
       ["hubfleet_admin", "[secret]"],
@@ -87,7 +105,9 @@ describe("the OpenHexa-like stack", () => {
       ]),
     );
     expect(release.dependencies).not.toContain(inOpenhexa(POOL, "cluster-users").urn);
-    expect(inOpenhexa("kubernetes:core/v1:Namespace", "openhexa-namespace").dependencies).not.toContain(inOpenhexa(POOL, "cluster-users").urn);
+    expect(inOpenhexa("kubernetes:core/v1:Namespace", "openhexa-namespace").dependencies).not.toContain(
+      inOpenhexa(POOL, "cluster-users").urn,
+    );
   });
 
   it("gives the proxy the reserved IP and serves https for the host name", () => {
@@ -107,7 +127,8 @@ describe("the OpenHexa-like stack", () => {
   });
 
   it("offers the GPU pool as a profile", () => {
-    const profiles = (values().singleuser as { profileList: { display_name: string; kubespawner_override?: Record<string, unknown> }[] }).profileList;
+    const profiles = (values().singleuser as { profileList: { display_name: string; kubespawner_override?: Record<string, unknown> }[] })
+      .profileList;
     const gpu = profiles.find((p) => p.display_name === "GPU")!;
     expect(gpu.kubespawner_override).toMatchObject({
       extra_resource_limits: { "nvidia.com/gpu": "1" },
@@ -122,13 +143,22 @@ describe("the OpenHexa-like stack", () => {
   });
 
   it("protects the production database and cluster", () => {
-    expect(openhexa.filter((r) => r.protect).map((r) => r.name).sort()).toEqual(["openhexa-cluster-cluster", "openhexa-database-instance"]);
+    expect(
+      openhexa
+        .filter((r) => r.protect)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["openhexa-cluster-cluster", "openhexa-database-instance"]);
     expect(inOpenhexa("gcp:sql/databaseInstance:DatabaseInstance").inputs.deletionProtection).toBe(true);
     expect(inOpenhexa("gcp:container/cluster:Cluster").inputs.deletionProtection).toBe(true);
   });
 
   it("exports the cluster's facts with the kubeconfig as a secret", () => {
-    expect(outputs).toMatchObject({ kubeconfig: "[secret]", clusterName: "openhexa-cluster", hubUrl: "https://notebooks.openhexa.example.org/" });
+    expect(outputs).toMatchObject({
+      kubeconfig: "[secret]",
+      clusterName: "openhexa-cluster",
+      hubUrl: "https://notebooks.openhexa.example.org/",
+    });
   });
 });
 

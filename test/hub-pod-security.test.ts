@@ -55,7 +55,10 @@ function hubInput(stack: string): HubValuesInput {
     hubDatabaseUrl: { secretName: "hubfleet-hub-db", key: "url" },
     authSecretName: "hubfleet-auth",
     notebookEnv: { secretName: "hubfleet-notebook-env", names: ["EXPLORE_DB_URL"] },
-    webIdentity: storage?.kind === "s3" && storage.credentials.kind === "webIdentity" ? { serviceAccountName: "notebook", audience: "sts.amazonaws.com" } : undefined,
+    webIdentity:
+      storage?.kind === "s3" && storage.credentials.kind === "webIdentity"
+        ? { serviceAccountName: "notebook", audience: "sts.amazonaws.com" }
+        : undefined,
     notebookEgress: [{ to: [{ ipBlock: { cidr: "10.20.0.5/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }],
     workshop: tenant.hub.auth.kind === "workshop" ? { secretName: "hubfleet-workshop-users" } : undefined,
     // Built images as the estate gives them: a digest reference (external choices as pinned).
@@ -68,7 +71,9 @@ function hubInput(stack: string): HubValuesInput {
 }
 
 function imageRef(choice: ImageChoice): string {
-  return "build" in choice || choice.packages ? `registry.example/hubfleet/${"build" in choice ? choice.build : "derived"}@sha256:${"0".repeat(64)}` : choice.external;
+  return "build" in choice || choice.packages
+    ? `registry.example/hubfleet/${"build" in choice ? choice.build : "derived"}@sha256:${"0".repeat(64)}`
+    : choice.external;
 }
 
 const STACKS: [string, ClusterNetworkFacts][] = [
@@ -92,7 +97,9 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
 
     it("renders the hub, the proxy and the chart's other pods, and every one passes restricted", () => {
       expect(pods.map((p) => p.owner)).toEqual(expect.arrayContaining(["Deployment/hub", "Deployment/proxy"]));
-      expect(Object.fromEntries(pods.map((p) => [p.owner, restrictedViolations(p.spec)]))).toEqual(Object.fromEntries(pods.map((p) => [p.owner, []])));
+      expect(Object.fromEntries(pods.map((p) => [p.owner, restrictedViolations(p.spec)]))).toEqual(
+        Object.fromEntries(pods.map((p) => [p.owner, []])),
+      );
     });
 
     it("builds notebook pods that pass restricted, with no API token", () => {
@@ -137,7 +144,10 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
   it("names the exception where the iptables block must stay: privileged, so not even baseline", () => {
     const values = stackValues("pipalhub", CLOUD_WITHOUT_ENFORCER);
     const notebook = notebookPod(values);
-    expect(baselineViolations(notebook.spec)).toEqual(["block-cloud-metadata: privileged", "block-cloud-metadata: adds capabilities NET_ADMIN"]);
+    expect(baselineViolations(notebook.spec)).toEqual([
+      "block-cloud-metadata: privileged",
+      "block-cloud-metadata: adds capabilities NET_ADMIN",
+    ]);
     expect(restrictedViolations(notebook.spec).every((v) => v.startsWith("block-cloud-metadata:"))).toBe(true);
     expect(tenantPodSecurity(CLOUD_WITHOUT_ENFORCER)).toBe("privileged");
     expect(podSecurityLabels("privileged")).toMatchObject({ "pod-security.kubernetes.io/warn": "restricted" });
@@ -146,7 +156,10 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
   });
 
   it("leaves the pod-wide settings alone while the root iptables init container runs, so that notebooks still start", () => {
-    for (const values of [stackValues("pipalhub", CLOUD_WITHOUT_ENFORCER), buildHubValues({ ...hubInput("pipalhub"), network: undefined })]) {
+    for (const values of [
+      stackValues("pipalhub", CLOUD_WITHOUT_ENFORCER),
+      buildHubValues({ ...hubInput("pipalhub"), network: undefined }),
+    ]) {
       const notebook = notebookPod(values);
       expect(notebook.spec.securityContext).not.toHaveProperty("runAsNonRoot");
       expect(notebook.spec.containers[0]!.securityContext).toMatchObject({ runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
@@ -157,7 +170,11 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
   it("would catch the notebook pod the chart builds by default", () => {
     const notebook = notebookPod({ singleuser: { networkPolicy: { enabled: true } } });
     expect(restrictedViolations(notebook.spec)).toEqual(
-      expect.arrayContaining(["notebook: runAsNonRoot is not true", "notebook: does not drop ALL capabilities", "block-cloud-metadata: privileged"]),
+      expect.arrayContaining([
+        "notebook: runAsNonRoot is not true",
+        "notebook: does not drop ALL capabilities",
+        "block-cloud-metadata: privileged",
+      ]),
     );
     expect(notebook.automountServiceAccountToken).toBe(false);
     expect(notebookPod({ singleuser: { serviceAccountName: "notebook" } }).automountServiceAccountToken).toBe(true);

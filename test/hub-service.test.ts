@@ -63,7 +63,17 @@ describe("a service's declaration", () => {
         volume: { size: "1Gi", mountPath: "/tmp" },
       }),
     );
-    expect(problems.map((p) => p.path)).toEqual(["name", "image", "port", "apiToken", "scopes.1", "scopes", "env.JUPYTERHUB_API_TOKEN", "cpu.request", "volume.mountPath"]);
+    expect(problems.map((p) => p.path)).toEqual([
+      "name",
+      "image",
+      "port",
+      "apiToken",
+      "scopes.1",
+      "scopes",
+      "env.JUPYTERHUB_API_TOKEN",
+      "cpu.request",
+      "volume.mountPath",
+    ]);
   });
 
   it("is unique by name among the tenant's services", () => {
@@ -88,7 +98,12 @@ describe("the service's chart values", () => {
         services: { launcher: { url: "http://launcher:8000", display: true, oauth_no_confirm: true } },
         loadRoles: {
           "launcher-service": { description: expect.any(String), scopes: ["read:users:name", "servers"], services: ["launcher"] },
-          "launcher-users": { description: expect.any(String), scopes: ["access:services!service=launcher"], users: ["ada"], groups: ["instructors"] },
+          "launcher-users": {
+            description: expect.any(String),
+            scopes: ["access:services!service=launcher"],
+            users: ["ada"],
+            groups: ["instructors"],
+          },
         },
       },
     });
@@ -102,7 +117,11 @@ describe("the service's chart values", () => {
   });
 
   it.skipIf(!chartFilesPresent)("pass the chart's schema, with the dashboard's hook beside them", () => {
-    const dashboard = dashboardServiceSpec({ image: "dash@sha256:" + "b".repeat(64), instructors: ["ada"], storage: { kind: "volume", size: "1Gi" } });
+    const dashboard = dashboardServiceSpec({
+      image: "dash@sha256:" + "b".repeat(64),
+      instructors: ["ada"],
+      storage: { kind: "volume", size: "1Gi" },
+    });
     const merged = [values, hubServiceValues(dashboard), dashboardHookValues({ spec: dashboard })].reduce(mergeValues);
     expect(chartSchemaErrors(merged)).toEqual([]);
   });
@@ -117,7 +136,10 @@ describe("the service's environment", () => {
     expect(byName.JUPYTERHUB_API_URL).toEqual({ name: "JUPYTERHUB_API_URL", value: "http://hub:8081/hub/api" });
     expect(byName.JUPYTERHUB_SERVICE_PREFIX).toEqual({ name: "JUPYTERHUB_SERVICE_PREFIX", value: "/services/launcher/" });
     expect(byName.JUPYTERHUB_CLIENT_ID).toEqual({ name: "JUPYTERHUB_CLIENT_ID", value: "service-launcher" });
-    expect(byName.JUPYTERHUB_OAUTH_CALLBACK_URL).toEqual({ name: "JUPYTERHUB_OAUTH_CALLBACK_URL", value: "/services/launcher/oauth_callback" });
+    expect(byName.JUPYTERHUB_OAUTH_CALLBACK_URL).toEqual({
+      name: "JUPYTERHUB_OAUTH_CALLBACK_URL",
+      value: "/services/launcher/oauth_callback",
+    });
     expect(env.map((variable) => variable.name)).toEqual([...env.map((variable) => variable.name)].sort());
   });
 
@@ -162,7 +184,9 @@ describe("the service's pods and network", () => {
   });
 
   it("admit the hub and proxy (and notebooks only when they call it), and reach only DNS, the hub API and what is added", () => {
-    const policy = serviceNetworkPolicySpec(base, CONTEXT, [{ to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }]);
+    const policy = serviceNetworkPolicySpec(base, CONTEXT, [
+      { to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ port: 5432, protocol: "TCP" }] },
+    ]);
     expect(policy.ingress).toEqual([
       {
         from: [
@@ -173,12 +197,24 @@ describe("the service's pods and network", () => {
       },
     ]);
     expect(policy.egress).toEqual([
-      { ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
-      { to: [{ podSelector: { matchLabels: { app: "jupyterhub", release: "pipal-hub", component: "hub" } } }], ports: [{ port: 8081, protocol: "TCP" }] },
+      {
+        ports: [
+          { port: 53, protocol: "UDP" },
+          { port: 53, protocol: "TCP" },
+        ],
+      },
+      {
+        to: [{ podSelector: { matchLabels: { app: "jupyterhub", release: "pipal-hub", component: "hub" } } }],
+        ports: [{ port: 8081, protocol: "TCP" }],
+      },
       { to: [{ ipBlock: { cidr: "10.1.2.3/32" } }], ports: [{ port: 5432, protocol: "TCP" }] },
     ]);
     const fromNotebooks = serviceNetworkPolicySpec(spec({ fromNotebooks: true }), CONTEXT);
-    expect(fromNotebooks.ingress[0]!.from.map((peer) => peer.podSelector.matchLabels.component)).toEqual(["hub", "proxy", "singleuser-server"]);
+    expect(fromNotebooks.ingress[0]!.from.map((peer) => peer.podSelector.matchLabels.component)).toEqual([
+      "hub",
+      "proxy",
+      "singleuser-server",
+    ]);
   });
 });
 
@@ -203,10 +239,17 @@ describe("the workshop dashboard's declaration", () => {
   });
 
   it("gives notebook servers the hook as config for both server kinds, and the egress to reach it", () => {
-    const hook = dashboardHookValues({ spec: dashboard }) as { singleuser: { extraFiles: Record<string, { mountPath: string; stringData: string }>; extraEnv: Record<string, string> } };
+    const hook = dashboardHookValues({ spec: dashboard }) as {
+      singleuser: { extraFiles: Record<string, { mountPath: string; stringData: string }>; extraEnv: Record<string, string> };
+    };
     expect(Object.values(hook.singleuser.extraFiles).map((file) => file.mountPath)).toEqual(Object.values(DASHBOARD_HOOK_MOUNTS));
-    expect(hook.singleuser.extraFiles["hubfleet-dashboard-hook-server"]!.stringData).toContain("c.FileContentsManager.post_save_hook = post_save");
-    expect(hook.singleuser.extraEnv).toEqual({ HUBFLEET_DASHBOARD_URL: "http://dashboard:8000/services/dashboard/api/events", HUBFLEET_DASHBOARD_TIMEOUT: "3" });
+    expect(hook.singleuser.extraFiles["hubfleet-dashboard-hook-server"]!.stringData).toContain(
+      "c.FileContentsManager.post_save_hook = post_save",
+    );
+    expect(hook.singleuser.extraEnv).toEqual({
+      HUBFLEET_DASHBOARD_URL: "http://dashboard:8000/services/dashboard/api/events",
+      HUBFLEET_DASHBOARD_TIMEOUT: "3",
+    });
     expect(dashboardNotebookEgress(dashboard)).toEqual({
       to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "dashboard", "hubfleet.io/hub-service": "dashboard" } } }],
       ports: [{ port: 8000, protocol: "TCP" }],
@@ -217,16 +260,23 @@ describe("the workshop dashboard's declaration", () => {
 describe("the dashboard in one call", () => {
   it("gives the service, its chart values and the notebooks' egress", () => {
     const pieces = workshopDashboard({ image: "dash:1.0.0", instructors: ["anand"], storage: { kind: "volume", size: "1Gi" } });
-    expect(pieces.spec).toEqual(dashboardServiceSpec({ image: "dash:1.0.0", instructors: ["anand"], storage: { kind: "volume", size: "1Gi" } }));
+    expect(pieces.spec).toEqual(
+      dashboardServiceSpec({ image: "dash:1.0.0", instructors: ["anand"], storage: { kind: "volume", size: "1Gi" } }),
+    );
     expect(pieces.hubValues).toEqual({ ...hubServiceValues(pieces.spec), ...dashboardHookValues({ spec: pieces.spec }) });
     expect(Object.keys(pieces.hubValues).sort()).toEqual(["hub", "singleuser"]);
     expect(pieces.notebookEgress).toEqual(dashboardNotebookEgress(pieces.spec));
   });
 
   it("refuses a dashboard nobody may open, instructors who cannot log in, and an unpinned image", () => {
-    const problems = dashboardProblems({ image: "dash:latest", instructors: ["anand", "zoe"], storage: { kind: "volume", size: "1Gi" } }, ["anand", "bala"]);
+    const problems = dashboardProblems({ image: "dash:latest", instructors: ["anand", "zoe"], storage: { kind: "volume", size: "1Gi" } }, [
+      "anand",
+      "bala",
+    ]);
     expect(problems.map((p) => p.path)).toEqual(["instructors.1", "image"]);
-    expect(dashboardProblems({ image: "dash:1.0.0", instructors: [], storage: { kind: "volume", size: "1Gi" } }).map((p) => p.path)).toEqual(["instructors"]);
+    expect(
+      dashboardProblems({ image: "dash:1.0.0", instructors: [], storage: { kind: "volume", size: "1Gi" } }).map((p) => p.path),
+    ).toEqual(["instructors"]);
   });
 });
 
@@ -256,6 +306,8 @@ describe("the HubService component", () => {
 
   it("refuses an invalid declaration before creating anything", async () => {
     const { HubService } = await import("../components/services/hub-service");
-    expect(() => new HubService("bad", { spec: spec({ port: 80 }), namespace: "pipal", context: CONTEXT })).toThrow(/port: must be an unprivileged port/);
+    expect(() => new HubService("bad", { spec: spec({ port: 80 }), namespace: "pipal", context: CONTEXT })).toThrow(
+      /port: must be an unprivileged port/,
+    );
   });
 });

@@ -13,7 +13,11 @@ function input(stack: EstatePlan, overrides: Partial<HubValuesInput> = {}): HubV
   return {
     hub: stack.tenant!.hub,
     scheduling: anywhereScheduling(),
-    endpoint: { hostname: args.hostname, letsencryptEmail: "letsencryptEmail" in args ? args.letsencryptEmail : undefined, serviceType: endpoint.kind === "local" ? "ClusterIP" : "LoadBalancer" },
+    endpoint: {
+      hostname: args.hostname,
+      letsencryptEmail: "letsencryptEmail" in args ? args.letsencryptEmail : undefined,
+      serviceType: endpoint.kind === "local" ? "ClusterIP" : "LoadBalancer",
+    },
     hubDatabaseUrl: { secretName: "hubfleet-hub-db", key: "url" },
     authSecretName: "hubfleet-auth",
     notebookEnv: { secretName: "hubfleet-notebook-env", names: ["EXPLORE_DB_URL", "S3_BUCKET_NAME_LAKE"] },
@@ -25,15 +29,34 @@ function input(stack: EstatePlan, overrides: Partial<HubValuesInput> = {}): HubV
 const get = (values: Record<string, unknown>, path: string): unknown =>
   path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
 
-const GITHUB = { auth: { kind: "github", clientId: "Iv1.abc", clientSecret: "s3cret-value", admins: ["ada"], allowedUsers: ["bob", "ada"], allowedOrganizations: ["acme:data"] } };
+const GITHUB = {
+  auth: {
+    kind: "github",
+    clientId: "Iv1.abc",
+    clientSecret: "s3cret-value",
+    admins: ["ada"],
+    allowedUsers: ["bob", "ada"],
+    allowedOrganizations: ["acme:data"],
+  },
+};
 const CLOUD = (extra: Record<string, unknown> = {}) =>
-  config({ cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" }, hub: extra }, ["hub.auth.clientSecret"]);
+  config(
+    {
+      cluster: { kind: "gke" },
+      gcp: { project: "acme-project", region: "europe-west1" },
+      endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" },
+      hub: extra,
+    },
+    ["hub.auth.clientSecret"],
+  );
 
 describe("hub database", () => {
   it("is postgres, its URL read from a Secret by name, never a literal", () => {
     const values = buildHubValues(input(config()));
     expect(get(values, "hub.db")).toEqual({ type: "postgres", upgrade: true });
-    expect(get(values, "hub.extraEnv.HUBFLEET_HUB_DB_URL")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-hub-db", key: "url" } } });
+    expect(get(values, "hub.extraEnv.HUBFLEET_HUB_DB_URL")).toEqual({
+      valueFrom: { secretKeyRef: { name: "hubfleet-hub-db", key: "url" } },
+    });
     expect(String(get(values, "hub.extraConfig.hubfleet-00-database"))).toContain('os.environ["HUBFLEET_HUB_DB_URL"]');
     expect(JSON.stringify(values)).not.toMatch(/postgres(ql)?:\/\//);
   });
@@ -41,7 +64,15 @@ describe("hub database", () => {
 
 describe("authentication", () => {
   it("github: organizations and teams, admins and the allow list, the client secret from the auth Secret", () => {
-    const stack = config({ cluster: { kind: "gke" }, gcp: { project: "acme-project", region: "europe-west1" }, hub: GITHUB, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" } }, ["hub.auth.clientSecret"]);
+    const stack = config(
+      {
+        cluster: { kind: "gke" },
+        gcp: { project: "acme-project", region: "europe-west1" },
+        hub: GITHUB,
+        endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" },
+      },
+      ["hub.auth.clientSecret"],
+    );
     const values = buildHubValues(input(stack));
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("github");
     expect(get(values, "hub.config.Authenticator")).toEqual({ admin_users: ["ada"], allowed_users: ["ada", "bob"] });
@@ -51,22 +82,42 @@ describe("authentication", () => {
       allowed_organizations: ["acme:data"],
       scope: ["read:org"],
     });
-    expect(get(values, "hub.extraEnv.HUBFLEET_OAUTH_CLIENT_SECRET")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-auth", key: "oauth-client-secret" } } });
+    expect(get(values, "hub.extraEnv.HUBFLEET_OAUTH_CLIENT_SECRET")).toEqual({
+      valueFrom: { secretKeyRef: { name: "hubfleet-auth", key: "oauth-client-secret" } },
+    });
     expect(JSON.stringify(values)).not.toContain("s3cret-value");
   });
 
   it("google: hosted domains are the gate, narrowed by an allow list when there is one", () => {
-    const values = buildHubValues(input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"] } })));
+    const values = buildHubValues(
+      input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"] } })),
+    );
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("google");
     expect(get(values, "hub.config.GoogleOAuthenticator")).toMatchObject({ hosted_domain: ["acme.org"], allow_all: true });
-    const listed = buildHubValues(input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"], allowedUsers: ["ada"] } })));
-    expect(get(listed, "hub.config.GoogleOAuthenticator")).toEqual({ client_id: "id", oauth_callback_url: "https://hub.acme.org/hub/oauth_callback", hosted_domain: ["acme.org"] });
+    const listed = buildHubValues(
+      input(CLOUD({ auth: { kind: "google", clientId: "id", clientSecret: "x", hostedDomains: ["acme.org"], allowedUsers: ["ada"] } })),
+    );
+    expect(get(listed, "hub.config.GoogleOAuthenticator")).toEqual({
+      client_id: "id",
+      oauth_callback_url: "https://hub.acme.org/hub/oauth_callback",
+      hosted_domain: ["acme.org"],
+    });
     expect(get(listed, "hub.config.Authenticator")).toMatchObject({ allowed_users: ["ada"] });
   });
 
   it("gitlab: instance URL and groups, asking only for the scopes it needs", () => {
-    const values = buildHubValues(input(CLOUD({ auth: { kind: "gitlab", clientId: "id", clientSecret: "x", url: "https://gitlab.renku.ch", allowedGroups: ["renku/users"] } })));
-    expect(get(values, "hub.config.GitLabOAuthenticator")).toMatchObject({ gitlab_url: "https://gitlab.renku.ch", allowed_gitlab_groups: ["renku/users"], scope: ["read_api", "read_user"] });
+    const values = buildHubValues(
+      input(
+        CLOUD({
+          auth: { kind: "gitlab", clientId: "id", clientSecret: "x", url: "https://gitlab.renku.ch", allowedGroups: ["renku/users"] },
+        }),
+      ),
+    );
+    expect(get(values, "hub.config.GitLabOAuthenticator")).toMatchObject({
+      gitlab_url: "https://gitlab.renku.ch",
+      allowed_gitlab_groups: ["renku/users"],
+      scope: ["read_api", "read_user"],
+    });
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("gitlab");
     const anyone = buildHubValues(input(CLOUD({ auth: { kind: "gitlab", clientId: "id", clientSecret: "x" } })));
     expect(get(anyone, "hub.config.GitLabOAuthenticator")).toMatchObject({ scope: ["read_user"] });
@@ -74,7 +125,18 @@ describe("authentication", () => {
 
   it("generic OAuth: endpoints, claim and scopes", () => {
     const values = buildHubValues(
-      input(CLOUD({ auth: { kind: "generic", clientId: "id", clientSecret: "x", authorizeUrl: "https://id.acme.org/authorize", tokenUrl: "https://id.acme.org/token", userdataUrl: "https://id.acme.org/userinfo" } })),
+      input(
+        CLOUD({
+          auth: {
+            kind: "generic",
+            clientId: "id",
+            clientSecret: "x",
+            authorizeUrl: "https://id.acme.org/authorize",
+            tokenUrl: "https://id.acme.org/token",
+            userdataUrl: "https://id.acme.org/userinfo",
+          },
+        }),
+      ),
     );
     expect(get(values, "hub.config.JupyterHub.authenticator_class")).toBe("generic-oauth");
     expect(get(values, "hub.config.GenericOAuthenticator")).toMatchObject({
@@ -104,7 +166,10 @@ describe("singleuser", () => {
         memory: { guarantee: "2G", limit: "8G" },
         storage: "20Gi",
         env: { TEAM: "data" },
-        profiles: [{ name: "Small", default: true }, { name: "Big", memory: { guarantee: "8G", limit: "16G" } }],
+        profiles: [
+          { name: "Small", default: true },
+          { name: "Big", memory: { guarantee: "8G", limit: "16G" } },
+        ],
         autosaveSeconds: 5,
       },
     },
@@ -121,7 +186,9 @@ describe("singleuser", () => {
 
   it("gets plain env as values and the notebook variables by Secret reference", () => {
     expect(get(values, "singleuser.extraEnv.TEAM")).toBe("data");
-    expect(get(values, "singleuser.extraEnv.EXPLORE_DB_URL")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-notebook-env", key: "EXPLORE_DB_URL" } } });
+    expect(get(values, "singleuser.extraEnv.EXPLORE_DB_URL")).toEqual({
+      valueFrom: { secretKeyRef: { name: "hubfleet-notebook-env", key: "EXPLORE_DB_URL" } },
+    });
   });
 
   it("lists profiles with KubeSpawner overrides and one default", () => {
@@ -142,11 +209,19 @@ describe("singleuser", () => {
 
   it("sends a GPU profile to the GPU pool with its taints tolerated", () => {
     const gpuStack = config(
-      { cluster: { kind: "gke", gke: { gpu: {} } }, gcp: { project: "acme-project", region: "europe-west1" }, endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" }, hub: { ...GITHUB, singleuser: { profiles: [{ name: "GPU", gpus: 1 }] } } },
+      {
+        cluster: { kind: "gke", gke: { gpu: {} } },
+        gcp: { project: "acme-project", region: "europe-west1" },
+        endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" },
+        hub: { ...GITHUB, singleuser: { profiles: [{ name: "GPU", gpus: 1 }] } },
+      },
       ["hub.auth.clientSecret"],
     );
     const scheduling = dedicatedPoolScheduling({ gpu: true });
-    const [profile] = get(buildHubValues(input(gpuStack, { scheduling })), "singleuser.profileList") as Record<string, Record<string, unknown>>[];
+    const [profile] = get(buildHubValues(input(gpuStack, { scheduling })), "singleuser.profileList") as Record<
+      string,
+      Record<string, unknown>
+    >[];
     expect(profile!.kubespawner_override).toEqual({
       extra_resource_limits: { "nvidia.com/gpu": "1" },
       node_selector: scheduling.gpu!.nodeSelector,
@@ -177,7 +252,14 @@ describe("scheduling and culling", () => {
 
 describe("proxy", () => {
   it("serves https with letsencrypt when the tenant has a host name", () => {
-    expect(proxyValues({ hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org", loadBalancerIp: "203.0.113.7", serviceType: "LoadBalancer" })).toEqual({
+    expect(
+      proxyValues({
+        hostname: "hub.acme.org",
+        letsencryptEmail: "ops@acme.org",
+        loadBalancerIp: "203.0.113.7",
+        serviceType: "LoadBalancer",
+      }),
+    ).toEqual({
       service: { type: "LoadBalancer", loadBalancerIP: "203.0.113.7" },
       https: { enabled: true, type: "letsencrypt", hosts: ["hub.acme.org"], letsencrypt: { contactEmail: "ops@acme.org" } },
     });
@@ -198,8 +280,25 @@ describe("proxy", () => {
 describe.skipIf(!chartFilesPresent)("the chart's schema", () => {
   it.each([
     ["a local tenant", input(config())],
-    ["github with https and dedicated pools", input(CLOUD(GITHUB), { scheduling: dedicatedPoolScheduling(), endpoint: { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org", loadBalancerIp: "203.0.113.7", serviceType: "LoadBalancer" } })],
-    ["keyless storage and egress", input(config(), { webIdentity: { serviceAccountName: "notebook", audience: "sts.amazonaws.com" }, notebookEgress: [{ to: [{ ipBlock: { cidr: "10.0.0.5/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }] })],
+    [
+      "github with https and dedicated pools",
+      input(CLOUD(GITHUB), {
+        scheduling: dedicatedPoolScheduling(),
+        endpoint: {
+          hostname: "hub.acme.org",
+          letsencryptEmail: "ops@acme.org",
+          loadBalancerIp: "203.0.113.7",
+          serviceType: "LoadBalancer",
+        },
+      }),
+    ],
+    [
+      "keyless storage and egress",
+      input(config(), {
+        webIdentity: { serviceAccountName: "notebook", audience: "sts.amazonaws.com" },
+        notebookEgress: [{ to: [{ ipBlock: { cidr: "10.0.0.5/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+      }),
+    ],
   ])("accepts the values of %s", (_name, hubInput) => {
     expect(chartSchemaErrors(buildHubValues(hubInput))).toEqual([]);
   });

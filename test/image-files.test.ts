@@ -62,7 +62,8 @@ describe("the Dockerfiles", () => {
     for (const base of bases) {
       expect(pinnedReferenceProblems(base), base).toEqual([]);
       // Jupyter's docker-stacks images are published by date: notebook images pin one, or a digest.
-      if (base.startsWith("quay.io/jupyter/")) expect(parseReference(base).tag ?? parseReference(base).digest).toMatch(/^\d{4}-\d{2}-\d{2}$|^sha256:/);
+      if (base.startsWith("quay.io/jupyter/"))
+        expect(parseReference(base).tag ?? parseReference(base).digest).toMatch(/^\d{4}-\d{2}-\d{2}$|^sha256:/);
     }
   });
 
@@ -75,7 +76,10 @@ describe("the Dockerfiles", () => {
   });
 
   it("a generated derived-image Dockerfile passes the linter too", () => {
-    const text = derivedDockerfile(`localhost:5001/hubfleet/workshop@sha256:${"a".repeat(64)}`, { conda: ["folium=0.19.4"], pip: ["ipytail==0.1.2"] });
+    const text = derivedDockerfile(`localhost:5001/hubfleet/workshop@sha256:${"a".repeat(64)}`, {
+      conda: ["folium=0.19.4"],
+      pip: ["ipytail==0.1.2"],
+    });
     expect(lint(text)).toEqual([]);
   });
 
@@ -172,7 +176,11 @@ describe("the home seeding start hook", () => {
 describe("the datascience image's Python files, under Debian's python3", () => {
   it("compile", () => {
     const files = ["jupyter_server_config.py", "python/hubfleet/__init__.py", "python/hubfleet/drives.py", "python/hubfleet/explore.py"];
-    const result = run(PYTHON, ["-c", "import sys\nfor f in sys.argv[1:]: compile(open(f, encoding='utf-8').read(), f, 'exec')", ...files.map((f) => path.join(DATASCIENCE, f))]);
+    const result = run(PYTHON, [
+      "-c",
+      "import sys\nfor f in sys.argv[1:]: compile(open(f, encoding='utf-8').read(), f, 'exec')",
+      ...files.map((f) => path.join(DATASCIENCE, f)),
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
@@ -240,7 +248,15 @@ describe("the welcome files", () => {
 
   it("Habari's README states the data-protection rules and the storage guide", () => {
     const readme = fs.readFileSync(path.join(DATASCIENCE, "home-seed", "README.md"), "utf8");
-    for (const needle of ["Never upload sensitive or personal data", "getpass", "getPass", "`lake` drive", "`notebooks` drive", "`public` drive", "explore"]) {
+    for (const needle of [
+      "Never upload sensitive or personal data",
+      "getpass",
+      "getPass",
+      "`lake` drive",
+      "`notebooks` drive",
+      "`public` drive",
+      "explore",
+    ]) {
       expect(readme).toContain(needle);
     }
   });

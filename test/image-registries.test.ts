@@ -72,7 +72,14 @@ beforeAll(async () => {
   const gcpProvider = new gcp.Provider("gcp", { project: "acme-project", region: "europe-west1" });
   gcpRegistry = new m.ar.ArtifactRegistry(
     "acme-images",
-    { tenant: "acme", project: "acme-project", location: "europe-west1", keepVersions: 5, readers: [NODE_ACCOUNT], labels: { "managed-by": "hubfleet" } },
+    {
+      tenant: "acme",
+      project: "acme-project",
+      location: "europe-west1",
+      keepVersions: 5,
+      readers: [NODE_ACCOUNT],
+      labels: { "managed-by": "hubfleet" },
+    },
     { providers: { gcp: gcpProvider } },
   );
   gcpImage = new m.image.NotebookImage("acme-datascience", { imageName: "datascience", registry: gcpRegistry });
@@ -91,7 +98,13 @@ beforeAll(async () => {
     packages: { conda: [], pip: ["ipytail==0.1.2"] },
     registry: doRegistry,
   });
-  namedRegistry = new m.docr.DigitalOceanRegistry("other-registry", { registryName: "pipal", create: false, tier: "basic", region: "blr1", credentialExpirySeconds: 1800 });
+  namedRegistry = new m.docr.DigitalOceanRegistry("other-registry", {
+    registryName: "pipal",
+    create: false,
+    tier: "basic",
+    region: "blr1",
+    credentialExpirySeconds: 1800,
+  });
   const doksArgs = {
     tenant: "pipalhub",
     region: "blr1",
@@ -108,12 +121,19 @@ beforeAll(async () => {
   new m.doks.DoksCluster("plain-cluster", { ...doksArgs, tenant: "plain" });
 
   // kind: the documented local registry.
-  localImage = new m.image.NotebookImage("dev-workshop", { imageName: "workshop", registry: new m.local.LocalRegistry("dev-registry", {}) });
+  localImage = new m.image.NotebookImage("dev-workshop", {
+    imageName: "workshop",
+    registry: new m.local.LocalRegistry("dev-registry", {}),
+  });
   // A tenant's choices: the default and two profiles, one with its own packages, one upstream image.
   tenantImages = new m.images.NotebookImages("dev-images", {
     tenant: "dev",
     registry: new m.local.LocalRegistry("dev-images-registry", {}),
-    choices: [{ build: "workshop" }, { build: "workshop", packages: PIPAL_PACKAGES }, { external: "quay.io/jupyter/scipy-notebook:2025-10-20" }],
+    choices: [
+      { build: "workshop" },
+      { build: "workshop", packages: PIPAL_PACKAGES },
+      { external: "quay.io/jupyter/scipy-notebook:2025-10-20" },
+    ],
   });
   // A tenant of a shared cluster: the cluster stack built datascience; nothing is built here.
   sharedTenantImages = new m.images.NotebookImages("nairobi-images", {
@@ -121,7 +141,11 @@ beforeAll(async () => {
     choices: [{ build: "datascience" }],
     prebuilt: { datascience: SHARED_DATASCIENCE },
   });
-  seedFiles = new m.seed.HomeSeedFiles("pipalhub-home-seed", { tenant: "pipalhub", namespace: "pipalhub", files: [{ path: "Welcome.ipynb", content: "{}" }] });
+  seedFiles = new m.seed.HomeSeedFiles("pipalhub-home-seed", {
+    tenant: "pipalhub",
+    namespace: "pipalhub",
+    files: [{ path: "Welcome.ipynb", content: "{}" }],
+  });
 
   await settle();
   gcpProviderUrn = plan.one("pulumi:providers:gcp", "gcp").urn;
@@ -133,7 +157,13 @@ const WORKSHOP_TAG = () => m.tags.folderContentTag(path.join(m.image.IMAGES_DIR,
 describe("on GCP: an Artifact Registry repository", () => {
   it("is a Docker repository beside the cluster, through the stack's gcp provider", () => {
     const repository = plan.one(REPOSITORY, "acme-images-repository");
-    expect(repository.inputs).toMatchObject({ project: "acme-project", location: "europe-west1", repositoryId: "acme-images", format: "DOCKER", cleanupPolicyDryRun: false });
+    expect(repository.inputs).toMatchObject({
+      project: "acme-project",
+      location: "europe-west1",
+      repositoryId: "acme-images",
+      format: "DOCKER",
+      cleanupPolicyDryRun: false,
+    });
     expect(repository.provider).toBe(gcpProviderUrn);
   });
 
@@ -158,7 +188,11 @@ describe("on GCP: an Artifact Registry repository", () => {
 
   it("gives the build the deploying identity's access token as a secret login, never a key", async () => {
     expect(await pulumi.isSecret(gcpRegistry.login)).toBe(true);
-    expect(await unwrap(gcpRegistry.login)).toEqual({ address: "europe-west1-docker.pkg.dev", username: "oauth2accesstoken", password: "<gcp-client-config.accessToken>" });
+    expect(await unwrap(gcpRegistry.login)).toEqual({
+      address: "europe-west1-docker.pkg.dev",
+      username: "oauth2accesstoken",
+      password: "<gcp-client-config.accessToken>",
+    });
     expect(plan.one(IMAGE, "acme-datascience-build").inputs.registries).toBe("[secret]");
   });
 });
@@ -186,7 +220,9 @@ describe("a notebook image build", () => {
 
   it("waits for the repository and its reader grant", () => {
     const build = plan.one(IMAGE, "acme-datascience-build");
-    expect(build.dependencies).toEqual(expect.arrayContaining([plan.one(REPOSITORY, "acme-images-repository").urn, plan.one(READER, "acme-images-reader-0").urn]));
+    expect(build.dependencies).toEqual(
+      expect.arrayContaining([plan.one(REPOSITORY, "acme-images-repository").urn, plan.one(READER, "acme-images-reader-0").urn]),
+    );
   });
 
   it("gives the hub a digest reference, which the chart's name and tag reproduce", async () => {
@@ -206,8 +242,16 @@ describe("on DigitalOcean: the account's container registry", () => {
   });
 
   it("issues short-lived write credentials for each build, the login kept secret", async () => {
-    expect(plan.one(DOCR_CREDENTIALS, "pipalhub-registry-push-credentials").inputs).toMatchObject({ registryName: "pipal", write: true, expirySeconds: 3600 });
-    expect(plan.one(DOCR_CREDENTIALS, "other-registry-push-credentials").inputs).toMatchObject({ registryName: "pipal", write: true, expirySeconds: 1800 });
+    expect(plan.one(DOCR_CREDENTIALS, "pipalhub-registry-push-credentials").inputs).toMatchObject({
+      registryName: "pipal",
+      write: true,
+      expirySeconds: 3600,
+    });
+    expect(plan.one(DOCR_CREDENTIALS, "other-registry-push-credentials").inputs).toMatchObject({
+      registryName: "pipal",
+      write: true,
+      expirySeconds: 1800,
+    });
     expect(await pulumi.isSecret(doRegistry.login)).toBe(true);
     expect(await unwrap(doRegistry.login)).toEqual({
       address: "registry.digitalocean.com",
@@ -219,8 +263,12 @@ describe("on DigitalOcean: the account's container registry", () => {
 
   it("is pulled by DOKS nodes through the registry integration's pull secret", () => {
     expect(doRegistry.pullSecretNames).toEqual(["registry-pipal"]);
-    expect(plan.one("digitalocean:index/kubernetesCluster:KubernetesCluster", "pipalhub-cluster-cluster").inputs.registryIntegration).toBe(true);
-    expect(plan.one("digitalocean:index/kubernetesCluster:KubernetesCluster", "plain-cluster-cluster").inputs).not.toHaveProperty("registryIntegration");
+    expect(plan.one("digitalocean:index/kubernetesCluster:KubernetesCluster", "pipalhub-cluster-cluster").inputs.registryIntegration).toBe(
+      true,
+    );
+    expect(plan.one("digitalocean:index/kubernetesCluster:KubernetesCluster", "plain-cluster-cluster").inputs).not.toHaveProperty(
+      "registryIntegration",
+    );
   });
 
   it("holds the workshop image and the tenant's derived image, built on the workshop image's digest", async () => {
@@ -231,7 +279,9 @@ describe("on DigitalOcean: the account's container registry", () => {
     expect(dockerfile).toContain("'ipytail==0.1.2'");
     expect(derived.inputs).toMatchObject({ context: { location: "images/_derived" }, platforms: ["linux/amd64"], push: true });
     expect(derived.inputs.tags).toEqual([`registry.digitalocean.com/pipal/workshop-pipalhub:${await unwrap(doDerived.tag)}`]);
-    expect(await resolveOutputs(doDerived.ref)).toBe("registry.digitalocean.com/pipal/workshop-pipalhub@sha256:<pipalhub-packages-build.digest>");
+    expect(await resolveOutputs(doDerived.ref)).toBe(
+      "registry.digitalocean.com/pipal/workshop-pipalhub@sha256:<pipalhub-packages-build.digest>",
+    );
   });
 
   it("refuses a registry too small for a notebook image, or a credential too short for a build", () => {
@@ -241,7 +291,9 @@ describe("on DigitalOcean: the account's container registry", () => {
 
   it("reads either form of a Docker config login", () => {
     const auth = Buffer.from("user@example.org:tok:en").toString("base64");
-    expect(m.docr.dockerConfigLogin(JSON.stringify({ auths: { "registry.digitalocean.com": { auth } } }), "registry.digitalocean.com")).toEqual({
+    expect(
+      m.docr.dockerConfigLogin(JSON.stringify({ auths: { "registry.digitalocean.com": { auth } } }), "registry.digitalocean.com"),
+    ).toEqual({
       address: "registry.digitalocean.com",
       username: "user@example.org",
       password: "tok:en",
@@ -266,7 +318,10 @@ describe("on kind: the documented local registry", () => {
 describe("welcome files from config", () => {
   it("are a ConfigMap in the tenant namespace and a read-only mount for the hub values", async () => {
     const configMap = plan.one("kubernetes:core/v1:ConfigMap", "pipalhub-home-seed-files");
-    expect(configMap.inputs).toMatchObject({ metadata: { name: "hubfleet-home-seed", namespace: "pipalhub" }, data: { "f0-Welcome.ipynb": "{}" } });
+    expect(configMap.inputs).toMatchObject({
+      metadata: { name: "hubfleet-home-seed", namespace: "pipalhub" },
+      data: { "f0-Welcome.ipynb": "{}" },
+    });
     const values = await unwrap(seedFiles.storageValues);
     expect(values.extraVolumeMounts).toEqual([{ name: "hubfleet-home-seed", mountPath: "/etc/hubfleet/home-seed", readOnly: true }]);
   });
@@ -281,8 +336,12 @@ describe("a tenant's images, from its choices", () => {
     expect(await resolveOutputs(tenantImages.refOf({ build: "workshop", packages: PIPAL_PACKAGES }))).toBe(
       "localhost:5001/hubfleet/workshop-dev@sha256:<dev-images-workshop-dev-build.digest>",
     );
-    expect((plan.one(IMAGE, "dev-images-workshop-dev-build").inputs.dockerfile as { inline: string }).inline).toContain(`FROM ${workshop}\n`);
-    expect(await resolveOutputs(tenantImages.refOf({ external: "quay.io/jupyter/scipy-notebook:2025-10-20" }))).toBe("quay.io/jupyter/scipy-notebook:2025-10-20");
+    expect((plan.one(IMAGE, "dev-images-workshop-dev-build").inputs.dockerfile as { inline: string }).inline).toContain(
+      `FROM ${workshop}\n`,
+    );
+    expect(await resolveOutputs(tenantImages.refOf({ external: "quay.io/jupyter/scipy-notebook:2025-10-20" }))).toBe(
+      "quay.io/jupyter/scipy-notebook:2025-10-20",
+    );
     expect(() => tenantImages.refOf({ build: "datascience" })).toThrow(/no image for build:datascience/);
   });
 

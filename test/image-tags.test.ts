@@ -29,7 +29,10 @@ describe("the content tag of a set of files", () => {
   it("does not depend on the order the files are listed in", () => {
     fc.assert(
       fc.property(filesArb, fc.infiniteStream(fc.nat()), (files, randoms) => {
-        const shuffled = [...files].map((f) => ({ f, k: randoms.next().value })).sort((a, b) => a.k - b.k).map((x) => x.f);
+        const shuffled = [...files]
+          .map((f) => ({ f, k: randoms.next().value }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.f);
         expect(contentTag(shuffled)).toBe(contentTag(files));
       }),
     );
@@ -51,7 +54,9 @@ describe("the content tag of a set of files", () => {
   });
 
   it("cannot be fooled by moving bytes between a path and its content", () => {
-    expect(contentTag([{ path: "ab", content: "c", executable: false }])).not.toBe(contentTag([{ path: "a", content: "bc", executable: false }]));
+    expect(contentTag([{ path: "ab", content: "c", executable: false }])).not.toBe(
+      contentTag([{ path: "a", content: "bc", executable: false }]),
+    );
   });
 
   it("is a valid Docker tag that says how it was made", () => {
@@ -59,8 +64,21 @@ describe("the content tag of a set of files", () => {
   });
 
   it("follows Docker's .dockerignore rules, exceptions included", () => {
-    const paths = ["Dockerfile", "README.md", "docs/README.md", "tests/test_a.py", "python/x/__pycache__/a.pyc", "python/x/a.py", "keep.md"];
-    expect(includedPaths(paths, "*.md\n!keep.md\ntests\n**/__pycache__\n# a comment\n")).toEqual(["Dockerfile", "docs/README.md", "python/x/a.py", "keep.md"]);
+    const paths = [
+      "Dockerfile",
+      "README.md",
+      "docs/README.md",
+      "tests/test_a.py",
+      "python/x/__pycache__/a.pyc",
+      "python/x/a.py",
+      "keep.md",
+    ];
+    expect(includedPaths(paths, "*.md\n!keep.md\ntests\n**/__pycache__\n# a comment\n")).toEqual([
+      "Dockerfile",
+      "docs/README.md",
+      "python/x/a.py",
+      "keep.md",
+    ]);
     expect(includedPaths(paths, undefined)).toEqual(paths);
   });
 });
@@ -114,7 +132,9 @@ describe("the content tag of an image folder on disk", () => {
 
 describe("digest references", () => {
   it("join a repository and a sha256 digest, and nothing else", () => {
-    expect(digestReference("europe-west1-docker.pkg.dev/p/acme-images/datascience", `sha256:${HEX}`)).toBe(`europe-west1-docker.pkg.dev/p/acme-images/datascience@sha256:${HEX}`);
+    expect(digestReference("europe-west1-docker.pkg.dev/p/acme-images/datascience", `sha256:${HEX}`)).toBe(
+      `europe-west1-docker.pkg.dev/p/acme-images/datascience@sha256:${HEX}`,
+    );
     expect(() => digestReference("r/x", "content-0123")).toThrow(/not a sha256 digest/);
     expect(() => digestReference("r/x", "")).toThrow(/not a sha256 digest/);
   });
@@ -128,13 +148,23 @@ describe("digest references", () => {
   });
 
   it("become the chart's image value whether pinned by digest or by tag, never unpinned", () => {
-    expect(chartImageValue(`localhost:5001/hubfleet/workshop@sha256:${HEX}`)).toEqual({ name: "localhost:5001/hubfleet/workshop@sha256", tag: HEX });
-    expect(chartImageValue("quay.io/jupyter/scipy-notebook:2025-10-20")).toEqual({ name: "quay.io/jupyter/scipy-notebook", tag: "2025-10-20" });
+    expect(chartImageValue(`localhost:5001/hubfleet/workshop@sha256:${HEX}`)).toEqual({
+      name: "localhost:5001/hubfleet/workshop@sha256",
+      tag: HEX,
+    });
+    expect(chartImageValue("quay.io/jupyter/scipy-notebook:2025-10-20")).toEqual({
+      name: "quay.io/jupyter/scipy-notebook",
+      tag: "2025-10-20",
+    });
     expect(() => chartImageValue("quay.io/jupyter/scipy-notebook")).toThrow(/not pinned/);
   });
 
   it("parse registry ports apart from tags", () => {
-    expect(parseReference("localhost:5001/hubfleet/x:content-1@sha256:abc")).toEqual({ name: "localhost:5001/hubfleet/x", tag: "content-1", digest: "sha256:abc" });
+    expect(parseReference("localhost:5001/hubfleet/x:content-1@sha256:abc")).toEqual({
+      name: "localhost:5001/hubfleet/x",
+      tag: "content-1",
+      digest: "sha256:abc",
+    });
     expect(parseReference("localhost:5001/hubfleet/x")).toEqual({ name: "localhost:5001/hubfleet/x" });
   });
 });
@@ -233,7 +263,9 @@ describe("a tenant's image choices", () => {
   });
 
   it("are equal whatever the order of their packages, and differ with the packages", () => {
-    expect(choiceKey({ build: "workshop", packages: pipal })).toBe(choiceKey({ build: "workshop", packages: { conda: [], pip: [...pipal.pip].reverse() } }));
+    expect(choiceKey({ build: "workshop", packages: pipal })).toBe(
+      choiceKey({ build: "workshop", packages: { conda: [], pip: [...pipal.pip].reverse() } }),
+    );
     expect(choiceKey({ build: "workshop", packages: pipal })).not.toBe(choiceKey({ build: "workshop" }));
     expect(choiceKey({ build: "workshop", packages: { conda: [], pip: [] } })).toBe(choiceKey({ build: "workshop" }));
   });

@@ -47,7 +47,9 @@ describe("image choices in config", () => {
 
   it("are refused, keyed, when unknown, unpinned, on latest or with unpinned packages", () => {
     expect(local({ hub: { singleuser: { image: { build: "dashboard" } } } })).toEqual([
-      expect.stringMatching(/^hubfleet:hub\.singleuser\.image: "dashboard" is not an image of images\/: choose one of datascience, workshop/),
+      expect.stringMatching(
+        /^hubfleet:hub\.singleuser\.image: "dashboard" is not an image of images\/: choose one of datascience, workshop/,
+      ),
     ]);
     expect(local({ hub: { singleuser: { profiles: [{ name: "x", image: { external: "quay.io/jupyter/scipy-notebook" } }] } } })).toEqual([
       expect.stringMatching(/^hubfleet:hub\.singleuser\.profiles\[0\]\.image: .* is not pinned/),
@@ -72,13 +74,17 @@ describe("image choices in config", () => {
     const values = structuredClone(raw.values);
     delete ((values.images as RawValues).registry as RawValues).digitalocean;
     const result = plan(parseStackConfig({ values, securePaths: raw.securePaths }));
-    expect(result.ok ? [] : result.problems).toContainEqual(expect.stringMatching(/^hubfleet:images\.registry\.digitalocean\.registryName: is required to build images on doks/));
+    expect(result.ok ? [] : result.problems).toContainEqual(
+      expect.stringMatching(/^hubfleet:images\.registry\.digitalocean\.registryName: is required to build images on doks/),
+    );
     const planned = plan(parseStackConfig(raw));
     expect(planned.ok && planned.plan.cluster.kind === "doks" && planned.plan.cluster.args.registryIntegration).toBe(true);
   });
 
   it("leave images.build to sharedCluster stacks", () => {
-    expect(local({ images: { build: ["datascience"] } })).toEqual(["hubfleet:images.build: is for sharedCluster stacks; a tenant chooses its images in hub.singleuser.image and profiles"]);
+    expect(local({ images: { build: ["datascience"] } })).toEqual([
+      "hubfleet:images.build: is for sharedCluster stacks; a tenant chooses its images in hub.singleuser.image and profiles",
+    ]);
   });
 });
 
@@ -88,7 +94,10 @@ describe("the dashboard in config", () => {
     const dashboard = planOf({ services: { dashboard: { enabled: true } } }).tenant!.dashboard!;
     expect(dashboard).toMatchObject({ instructors: ["admin"], storage: { kind: "volume", size: "1Gi" }, hookTimeoutSeconds: 3 });
     // The dashboard's image is built: a registry follows.
-    expect(planOf({ services: { dashboard: { enabled: true } } }).tenant!.images).toMatchObject({ serviceImages: ["dashboard"], registry: { kind: "local" } });
+    expect(planOf({ services: { dashboard: { enabled: true } } }).tenant!.images).toMatchObject({
+      serviceImages: ["dashboard"],
+      registry: { kind: "local" },
+    });
   });
 
   it("refuses instructors who cannot log in, bad sizes and a sharedCluster stack, each keyed", () => {
@@ -102,8 +111,15 @@ describe("the dashboard in config", () => {
       expect.stringMatching(/^hubfleet:services\.dashboard\.cpu\.request: lots is not a Kubernetes quantity/),
     ]);
     const cluster = stackFileConfig("habari-cluster");
-    const result = plan(parseStackConfig({ values: deepMerge(cluster.values, { services: { dashboard: { enabled: true } } }), securePaths: cluster.securePaths }));
-    expect(result.ok ? [] : result.problems).toContainEqual(expect.stringMatching(/^hubfleet:services\.dashboard\.enabled: is true, but a sharedCluster stack holds no hub/));
+    const result = plan(
+      parseStackConfig({
+        values: deepMerge(cluster.values, { services: { dashboard: { enabled: true } } }),
+        securePaths: cluster.securePaths,
+      }),
+    );
+    expect(result.ok ? [] : result.problems).toContainEqual(
+      expect.stringMatching(/^hubfleet:services\.dashboard\.enabled: is true, but a sharedCluster stack holds no hub/),
+    );
   });
 });
 
@@ -111,14 +127,24 @@ describe("the rendered examples", () => {
   it("pipalhub builds workshop and its derived image and the dashboard into its DigitalOcean registry, and runs them by digest", () => {
     const resources = renderedPlan("pipalhub").resources;
     const builds = resources.filter((r) => r.type === "docker-build:index:Image");
-    expect(builds.map((r) => r.name).sort()).toEqual(["pipalhub-dashboard-image-build", "pipalhub-images-workshop-build", "pipalhub-images-workshop-pipalhub-build"]);
+    expect(builds.map((r) => r.name).sort()).toEqual([
+      "pipalhub-dashboard-image-build",
+      "pipalhub-images-workshop-build",
+      "pipalhub-images-workshop-pipalhub-build",
+    ]);
     for (const build of builds) {
       expect(build.inputs.push).toBe(true);
       expect(build.inputs.platforms).toEqual(["linux/amd64"]);
       expect(String((build.inputs.tags as string[])[0])).toMatch(/^registry\.digitalocean\.com\/pipalhub\/[a-z-]+:content-[0-9a-f]{16}$/);
     }
-    expect(resources.some((r) => r.type === "digitalocean:index/containerRegistry:ContainerRegistry" && r.inputs.subscriptionTierSlug === "basic")).toBe(true);
-    expect(resources.find((r) => r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster")!.inputs.registryIntegration).toBe(true);
+    expect(
+      resources.some(
+        (r) => r.type === "digitalocean:index/containerRegistry:ContainerRegistry" && r.inputs.subscriptionTierSlug === "basic",
+      ),
+    ).toBe(true);
+    expect(resources.find((r) => r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster")!.inputs.registryIntegration).toBe(
+      true,
+    );
     const singleuser = renderedHubValues("pipalhub").singleuser as { image: { name: string; tag: string; pullSecrets: string[] } };
     expect(singleuser.image).toEqual({
       name: "registry.digitalocean.com/pipalhub/workshop-pipalhub@sha256",
@@ -133,19 +159,40 @@ describe("the rendered examples", () => {
   it("pipalhub runs the dashboard beside the hub: Deployment, Service, NetworkPolicy, volume, registration, roles and the post-save hook", () => {
     const resources = renderedPlan("pipalhub").resources;
     const release = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
-    for (const type of ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:PersistentVolumeClaim"]) {
-      expect(resources.find((r) => r.type === type && r.name.startsWith("pipalhub-dashboard-")), type).toBeDefined();
+    for (const type of [
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:core/v1:Service",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "kubernetes:core/v1:PersistentVolumeClaim",
+    ]) {
+      expect(
+        resources.find((r) => r.type === type && r.name.startsWith("pipalhub-dashboard-")),
+        type,
+      ).toBeDefined();
     }
     // The pod starts after the release, whose chart keeps the service's token in its hub Secret.
     expect(resources.find((r) => r.name === "pipalhub-dashboard-deployment")!.dependencies).toContain(release.urn);
-    const values = renderedHubValues("pipalhub") as { hub: Record<string, Record<string, unknown>>; singleuser: Record<string, Record<string, unknown>> };
+    const values = renderedHubValues("pipalhub") as {
+      hub: Record<string, Record<string, unknown>>;
+      singleuser: Record<string, Record<string, unknown>>;
+    };
     expect(values.hub.services).toEqual({ dashboard: { url: "http://dashboard:8000", display: true, oauth_no_confirm: true } });
     expect(values.hub.loadRoles!["dashboard-users"]).toMatchObject({ scopes: ["access:services!service=dashboard"], users: ["anand"] });
-    expect(Object.keys(values.singleuser.extraFiles!)).toEqual(expect.arrayContaining(["hubfleet-lab-overrides", "hubfleet-dashboard-hook-server", "hubfleet-dashboard-hook-notebook"]));
-    expect(values.singleuser.extraEnv).toMatchObject({ HUBFLEET_DASHBOARD_URL: "http://dashboard:8000/services/dashboard/api/events", HUBFLEET_DASHBOARD_TIMEOUT: "3" });
+    expect(Object.keys(values.singleuser.extraFiles!)).toEqual(
+      expect.arrayContaining(["hubfleet-lab-overrides", "hubfleet-dashboard-hook-server", "hubfleet-dashboard-hook-notebook"]),
+    );
+    expect(values.singleuser.extraEnv).toMatchObject({
+      HUBFLEET_DASHBOARD_URL: "http://dashboard:8000/services/dashboard/api/events",
+      HUBFLEET_DASHBOARD_TIMEOUT: "3",
+    });
     const egress = (values.singleuser.networkPolicy as { egress: unknown[] }).egress;
-    expect(egress).toContainEqual({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "dashboard", "hubfleet.io/hub-service": "dashboard" } } }], ports: [{ port: 8000, protocol: "TCP" }] });
-    expect(renderedFiles("pipalhub")["pipalhub/README.md"] ?? renderedFiles("pipalhub")["README.md"]).toMatch(/svc0\(\["hub service dashboard: \/services\/dashboard\/"\]\)/);
+    expect(egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "dashboard", "hubfleet.io/hub-service": "dashboard" } } }],
+      ports: [{ port: 8000, protocol: "TCP" }],
+    });
+    expect(renderedFiles("pipalhub")["pipalhub/README.md"] ?? renderedFiles("pipalhub")["README.md"]).toMatch(
+      /svc0\(\["hub service dashboard: \/services\/dashboard\/"\]\)/,
+    );
   });
 
   it("puts no token or database URL in pipalhub's values, plan or outputs", () => {
@@ -158,20 +205,31 @@ describe("the rendered examples", () => {
 
   it("the Habari cluster stack builds datascience once and exports it; its tenants run that digest", () => {
     const cluster = renderedPlan("habari-cluster");
-    expect(cluster.resources.filter((r) => r.type === "docker-build:index:Image").map((r) => r.name)).toEqual(["habari-images-datascience-build"]);
+    expect(cluster.resources.filter((r) => r.type === "docker-build:index:Image").map((r) => r.name)).toEqual([
+      "habari-images-datascience-build",
+    ]);
     const repository = cluster.resources.find((r) => r.type === "gcp:artifactregistry/repository:Repository")!;
     expect(repository.inputs).toMatchObject({ format: "DOCKER", repositoryId: "habari-images" });
     const reader = cluster.resources.find((r) => r.type === "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")!;
     expect(reader.inputs).toMatchObject({ role: "roles/artifactregistry.reader", member: expect.stringMatching(/^serviceAccount:/) });
-    expect(cluster.outputs.notebookImages).toEqual({ datascience: expect.stringMatching(/\/habari-images\/datascience@sha256:<habari-images-datascience-build\.digest>$/) });
+    expect(cluster.outputs.notebookImages).toEqual({
+      datascience: expect.stringMatching(/\/habari-images\/datascience@sha256:<habari-images-datascience-build\.digest>$/),
+    });
     for (const tenant of ["habari-nairobi", "habari-kisumu"]) {
       // Only nairobi's own service image (the Knowledge Repo) is built by a tenant, in the cluster's repository.
       const builds = renderedPlan(tenant).resources.filter((r) => r.type === "docker-build:index:Image");
-      expect(builds.map((r) => (r.inputs.tags as string[])[0]), tenant).toEqual(
-        tenant === "habari-nairobi" ? [expect.stringMatching(/^<organization\/hubfleet\/habari-cluster\.imageRepository>\/knowledge-repo:content-[0-9a-f]{16}$/)] : [],
+      expect(
+        builds.map((r) => (r.inputs.tags as string[])[0]),
+        tenant,
+      ).toEqual(
+        tenant === "habari-nairobi"
+          ? [expect.stringMatching(/^<organization\/hubfleet\/habari-cluster\.imageRepository>\/knowledge-repo:content-[0-9a-f]{16}$/)]
+          : [],
       );
       const image = (renderedHubValues(tenant).singleuser as { image: { name: string; tag: string } }).image;
-      expect(`${image.name}:${image.tag}`, tenant).toMatch(/\/datascience@sha256:<organization\/hubfleet\/habari-cluster\.datascience\.digest>$/);
+      expect(`${image.name}:${image.tag}`, tenant).toMatch(
+        /\/datascience@sha256:<organization\/hubfleet\/habari-cluster\.datascience\.digest>$/,
+      );
     }
   });
 
@@ -180,16 +238,32 @@ describe("the rendered examples", () => {
     const byName = (name: string) => resources.find((r) => r.name === name)!;
     expect(byName("habari-nairobi-database-knowledge-user").inputs).toMatchObject({ name: "knowledge", password: "[secret]" });
     expect(byName("habari-nairobi-database-knowledge-database").inputs).toMatchObject({ name: "knowledge" });
-    const script = JSON.stringify(resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.startsWith("habari-nairobi-database-isolation"))!.inputs);
-    expect(script).toContain("REVOKE ALL ON DATABASE \\\"knowledge\\\" FROM PUBLIC");
-    expect(byName("habari-nairobi-knowledge-db-url").inputs).toMatchObject({ metadata: { name: "hubfleet-knowledge-db" }, stringData: { SQLALCHEMY_DATABASE_URI: "[secret]" } });
+    const script = JSON.stringify(
+      resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.name.startsWith("habari-nairobi-database-isolation"))!.inputs,
+    );
+    expect(script).toContain('REVOKE ALL ON DATABASE \\"knowledge\\" FROM PUBLIC');
+    expect(byName("habari-nairobi-knowledge-db-url").inputs).toMatchObject({
+      metadata: { name: "hubfleet-knowledge-db" },
+      stringData: { SQLALCHEMY_DATABASE_URI: "[secret]" },
+    });
     type Container = { name: string; image: string; env?: unknown[] };
-    const pod = (byName("habari-nairobi-knowledge-deployment").inputs.spec as { template: { spec: { containers: Container[]; initContainers?: Container[] } } }).template.spec;
+    const pod = (
+      byName("habari-nairobi-knowledge-deployment").inputs.spec as {
+        template: { spec: { containers: Container[]; initContainers?: Container[] } };
+      }
+    ).template.spec;
     const app = pod.containers.find((c) => c.image.includes("/knowledge-repo@sha256:"))!;
-    expect(app.env).toContainEqual({ name: "SQLALCHEMY_DATABASE_URI", valueFrom: { secretKeyRef: { name: "hubfleet-knowledge-db", key: "SQLALCHEMY_DATABASE_URI" } } });
+    expect(app.env).toContainEqual({
+      name: "SQLALCHEMY_DATABASE_URI",
+      valueFrom: { secretKeyRef: { name: "hubfleet-knowledge-db", key: "SQLALCHEMY_DATABASE_URI" } },
+    });
     // git-sync as a native sidecar (an init container that keeps running).
-    expect([...pod.containers, ...(pod.initContainers ?? [])].some((c) => c.image.startsWith("registry.k8s.io/git-sync/git-sync:"))).toBe(true);
-    const values = renderedHubValues("habari-nairobi") as { hub: { services: Record<string, { url: string }>; networkPolicy: { egress: unknown[] } } };
+    expect([...pod.containers, ...(pod.initContainers ?? [])].some((c) => c.image.startsWith("registry.k8s.io/git-sync/git-sync:"))).toBe(
+      true,
+    );
+    const values = renderedHubValues("habari-nairobi") as {
+      hub: { services: Record<string, { url: string }>; networkPolicy: { egress: unknown[] } };
+    };
     expect(values.hub.services.knowledge!.url).toBe("http://hubfleet-knowledge.habari-nairobi.svc.cluster.local:7000");
     expect(values.hub.networkPolicy.egress.length).toBeGreaterThan(0);
     const text = Object.values(renderedFiles("habari-nairobi")).join("\n");
@@ -203,8 +277,14 @@ describe("the rendered examples", () => {
     const block = { knowledgeRepo: nairobi.values.knowledgeRepo };
     const secure = new Set([...cluster.securePaths, ...[...nairobi.securePaths].filter((p) => p.startsWith("knowledgeRepo"))]);
     const onCluster = plan(parseStackConfig({ values: deepMerge(cluster.values, block), securePaths: secure }));
-    expect(onCluster.ok ? [] : onCluster.problems).toContainEqual(expect.stringMatching(/^hubfleet:knowledgeRepo: is set, but a sharedCluster stack holds no hub/));
-    const incluster = plan(parseStackConfig({ values: deepMerge(nairobi.values, { database: { kind: "incluster" } }), securePaths: nairobi.securePaths }));
-    expect(incluster.ok ? [] : incluster.problems).toEqual(["hubfleet:knowledgeRepo: needs a database and login of its own, which only database.kind cloudsql gives so far, not incluster"]);
+    expect(onCluster.ok ? [] : onCluster.problems).toContainEqual(
+      expect.stringMatching(/^hubfleet:knowledgeRepo: is set, but a sharedCluster stack holds no hub/),
+    );
+    const incluster = plan(
+      parseStackConfig({ values: deepMerge(nairobi.values, { database: { kind: "incluster" } }), securePaths: nairobi.securePaths }),
+    );
+    expect(incluster.ok ? [] : incluster.problems).toEqual([
+      "hubfleet:knowledgeRepo: needs a database and login of its own, which only database.kind cloudsql gives so far, not incluster",
+    ]);
   });
 });

@@ -35,7 +35,12 @@ const input: KnowledgeRepoSpecInput = {
   serviceName: "knowledge",
   image: "registry.example/knowledge-repo@sha256:0000000000000000000000000000000000000000000000000000000000000000",
   gitSyncImage: "registry.k8s.io/git-sync/git-sync:v4.7.1",
-  git: { url: "git@github.com:acme/posts.git", ref: "main", periodSeconds: 90, auth: { kind: "ssh", knownHosts: "github.com ssh-ed25519 AAAAC3" } },
+  git: {
+    url: "git@github.com:acme/posts.git",
+    ref: "main",
+    periodSeconds: 90,
+    auth: { kind: "ssh", knownHosts: "github.com ssh-ed25519 AAAAC3" },
+  },
   googleClientId: "id.apps.googleusercontent.com",
   allowedDomains: ["acme.org", "lab.acme.org"],
   anonymous: { ...NO_ANONYMOUS_ACCESS, viewIndex: true },
@@ -58,7 +63,12 @@ print(json.dumps(out))
 describe("the Knowledge Repo server config", () => {
   it("compiles under Debian's python3", () => {
     const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "krepo-")), "config.pyc");
-    const result = python(["-c", "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)", CONFIG, cache]);
+    const result = python([
+      "-c",
+      "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+      CONFIG,
+      cache,
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
@@ -147,7 +157,9 @@ describe("the Knowledge Repo image", () => {
 
 describe("the hub service registration", () => {
   it("uses only fields JupyterHub's Service knows (an unknown field stops the hub)", () => {
-    const values = knowledgeRepoHubValues({ tenant: "acme", namespace: "acme", serviceName: "knowledge" }) as { hub: { services: Record<string, Record<string, unknown>> } };
+    const values = knowledgeRepoHubValues({ tenant: "acme", namespace: "acme", serviceName: "knowledge" }) as {
+      hub: { services: Record<string, Record<string, unknown>> };
+    };
     const service = values.hub.services.knowledge!;
     const check = `
 import json, sys

@@ -21,20 +21,36 @@ const DEPLOY_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA
 const TOKEN = "ghp_token-literal-given-as-plain-text";
 const KNOWN_HOSTS = "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 
-const sshGit: KnowledgeRepoGit = { url: "git@github.com:acme/posts.git", ref: "main", periodSeconds: 60, auth: { kind: "ssh", knownHosts: KNOWN_HOSTS } };
+const sshGit: KnowledgeRepoGit = {
+  url: "git@github.com:acme/posts.git",
+  ref: "main",
+  periodSeconds: 60,
+  auth: { kind: "ssh", knownHosts: KNOWN_HOSTS },
+};
 
 describe("git-sync's flags", () => {
   it("sync the repo and ref on the interval into /git/posts", () => {
     const args = gitSyncArgs({ ...sshGit, periodSeconds: 120 });
-    expect(args).toEqual(expect.arrayContaining(["--repo=git@github.com:acme/posts.git", "--ref=main", "--period=120s", "--root=/git", "--link=posts"]));
+    expect(args).toEqual(
+      expect.arrayContaining(["--repo=git@github.com:acme/posts.git", "--ref=main", "--period=120s", "--root=/git", "--link=posts"]),
+    );
   });
 
   it("read a deploy key and known hosts from the mounted Secret, or a token as the password file", () => {
-    expect(gitSyncArgs(sshGit)).toEqual(expect.arrayContaining(["--ssh-key-file=/etc/git-secret/ssh", "--ssh-known-hosts-file=/etc/git-secret/known_hosts"]));
-    const token = gitSyncArgs({ url: "https://gitlab.com/acme/posts.git", ref: "HEAD", periodSeconds: 60, auth: { kind: "token", username: "oauth2" } });
+    expect(gitSyncArgs(sshGit)).toEqual(
+      expect.arrayContaining(["--ssh-key-file=/etc/git-secret/ssh", "--ssh-known-hosts-file=/etc/git-secret/known_hosts"]),
+    );
+    const token = gitSyncArgs({
+      url: "https://gitlab.com/acme/posts.git",
+      ref: "HEAD",
+      periodSeconds: 60,
+      auth: { kind: "token", username: "oauth2" },
+    });
     expect(token).toEqual(expect.arrayContaining(["--username=oauth2", "--password-file=/etc/git-secret/token"]));
     expect(token.join(" ")).not.toContain("ssh");
-    expect(gitSyncArgs({ ...sshGit, url: "https://github.com/acme/posts.git", auth: { kind: "none" } }).join(" ")).not.toMatch(/ssh-key|password/);
+    expect(gitSyncArgs({ ...sshGit, url: "https://github.com/acme/posts.git", auth: { kind: "none" } }).join(" ")).not.toMatch(
+      /ssh-key|password/,
+    );
   });
 
   it("open the remote's own port: 22 or the one an ssh:// URL names, 443 for https", () => {
@@ -57,7 +73,9 @@ describe("the add-on's config problems", () => {
 
   it("keys each mistake by its path", () => {
     expect(paths({ git: { ...sshGit, url: "http://github.com/acme/posts.git" } })).toEqual(["git.url"]);
-    expect(paths({ git: { ...sshGit, url: "https://user:pw@github.com/acme/posts.git", auth: { kind: "token", username: "x" } } })).toEqual(["git.url"]);
+    expect(paths({ git: { ...sshGit, url: "https://user:pw@github.com/acme/posts.git", auth: { kind: "token", username: "x" } } })).toEqual(
+      ["git.url"],
+    );
     expect(paths({ git: { ...sshGit, auth: { kind: "token", username: "x" } } })).toEqual(["git.auth.kind"]);
     expect(paths({ git: { ...sshGit, auth: { kind: "none" } } })).toEqual(["git.auth.kind"]);
     expect(paths({ git: { ...sshGit, auth: { kind: "ssh", knownHosts: "" } } })).toEqual(["git.auth.knownHosts"]);
@@ -81,7 +99,16 @@ describe("the hub values fragment", () => {
   });
 
   it("lets the proxy and the hub reach the app's pods on its port", () => {
-    const rule = { to: [{ podSelector: { matchLabels: expect.objectContaining({ "app.kubernetes.io/name": "knowledge-repo", "app.kubernetes.io/instance": "acme" }) } }], ports: [{ port: 7000, protocol: "TCP" }] };
+    const rule = {
+      to: [
+        {
+          podSelector: {
+            matchLabels: expect.objectContaining({ "app.kubernetes.io/name": "knowledge-repo", "app.kubernetes.io/instance": "acme" }),
+          },
+        },
+      ],
+      ports: [{ port: 7000, protocol: "TCP" }],
+    };
     expect(values.proxy.chp.networkPolicy.egress).toEqual([rule]);
     expect(values.hub.networkPolicy.egress).toEqual([rule]);
   });
@@ -139,14 +166,23 @@ beforeAll(async () => {
       gitCredential: TOKEN,
       googleClientSecret: "plain-google-secret-literal",
       anonymous: undefined,
-      database: { host: "10.20.0.3", port: 5432, urlSecret: { secretName: "beta-db", key: "url" }, egress: [{ to: [{ ipBlock: { cidr: "10.20.0.3/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }] },
+      database: {
+        host: "10.20.0.3",
+        port: 5432,
+        urlSecret: { secretName: "beta-db", key: "url" },
+        egress: [{ to: [{ ipBlock: { cidr: "10.20.0.3/32" } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+      },
     }),
   );
   await settle();
 });
 
 const acme = (type: string, role: string): RecordedResource => plan.one(type, `acme-knowledge-${role}`);
-type Container = Record<string, unknown> & { env: { name: string; value?: string; valueFrom?: unknown }[]; args: string[]; securityContext: Record<string, unknown> };
+type Container = Record<string, unknown> & {
+  env: { name: string; value?: string; valueFrom?: unknown }[];
+  args: string[];
+  securityContext: Record<string, unknown>;
+};
 const podSpec = (prefix = "acme") => {
   const deployment = plan.one("kubernetes:apps/v1:Deployment", `${prefix}-knowledge-deployment`);
   return (deployment.inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec as {
@@ -173,8 +209,12 @@ describe("the Knowledge Repo component", () => {
 
   it("puts no secret literal in any input: the client secret, deploy key and token are only Secret data", () => {
     const everything = JSON.stringify(plan.resources);
-    for (const literal of [GOOGLE_SECRET, "deploy-key-literal", "BEGIN OPENSSH", TOKEN, "plain-google-secret-literal"]) expect(everything).not.toContain(literal);
-    expect(acme("kubernetes:core/v1:Secret", "app-secret").inputs.stringData).toEqual({ KNOWLEDGE_SECRET_KEY: SECRET, OAUTH_GOOGLE_CLIENT_SECRET: SECRET });
+    for (const literal of [GOOGLE_SECRET, "deploy-key-literal", "BEGIN OPENSSH", TOKEN, "plain-google-secret-literal"])
+      expect(everything).not.toContain(literal);
+    expect(acme("kubernetes:core/v1:Secret", "app-secret").inputs.stringData).toEqual({
+      KNOWLEDGE_SECRET_KEY: SECRET,
+      OAUTH_GOOGLE_CLIENT_SECRET: SECRET,
+    });
     expect(acme("kubernetes:core/v1:Secret", "git-secret").inputs.stringData).toEqual({ ssh: SECRET, known_hosts: SECRET });
     expect(plan.one("kubernetes:core/v1:Secret", "beta-knowledge-git-secret").inputs.stringData).toEqual({ token: SECRET });
   });
@@ -192,9 +232,16 @@ describe("the Knowledge Repo component", () => {
 
   it("sets the anonymous policies from its arguments, and none when they are not given", () => {
     const env = envOf(podSpec().containers[0]!);
-    expect([env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_INDEX, env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_POST, env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_STATS, env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_TAGS, env.KNOWLEDGE_POLICY_ANONYMOUS_DOWNLOADS]).toEqual(["true", "false", "false", "true", "false"]);
+    expect([
+      env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_INDEX,
+      env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_POST,
+      env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_STATS,
+      env.KNOWLEDGE_POLICY_ANONYMOUS_VIEW_TAGS,
+      env.KNOWLEDGE_POLICY_ANONYMOUS_DOWNLOADS,
+    ]).toEqual(["true", "false", "false", "true", "false"]);
     const beta = envOf(podSpec("beta").containers[0]!);
-    for (const name of ["VIEW_INDEX", "VIEW_POST", "VIEW_STATS", "VIEW_TAGS", "DOWNLOADS"]) expect(beta[`KNOWLEDGE_POLICY_ANONYMOUS_${name}`], name).toBe("false");
+    for (const name of ["VIEW_INDEX", "VIEW_POST", "VIEW_STATS", "VIEW_TAGS", "DOWNLOADS"])
+      expect(beta[`KNOWLEDGE_POLICY_ANONYMOUS_${name}`], name).toBe("false");
   });
 
   it("runs git-sync as a sidecar the app waits for, syncing the repo and ref on the interval", () => {
@@ -202,13 +249,17 @@ describe("the Knowledge Repo component", () => {
     expect(gitSync).toMatchObject({ name: "git-sync", restartPolicy: "Always", image: "registry.k8s.io/git-sync/git-sync:v4.7.1" });
     expect(gitSync!.args).toEqual(expect.arrayContaining(["--repo=git@github.com:acme/posts.git", "--ref=main", "--period=60s"]));
     expect(gitSync!.startupProbe).toMatchObject({ httpGet: { path: "/", port: "git-sync" } });
-    expect(podSpec("beta").initContainers[0]!.args).toEqual(expect.arrayContaining(["--repo=https://gitlab.com/beta/posts.git", "--period=300s", "--password-file=/etc/git-secret/token"]));
+    expect(podSpec("beta").initContainers[0]!.args).toEqual(
+      expect.arrayContaining(["--repo=https://gitlab.com/beta/posts.git", "--period=300s", "--password-file=/etc/git-secret/token"]),
+    );
     const app = podSpec().containers[0]!;
     expect(app.args).toContain("--repo=file:///git/posts");
     expect(app.volumeMounts).toEqual(expect.arrayContaining([{ name: "git", mountPath: "/git", readOnly: true }]));
     // Only git-sync sees the credential.
     expect(JSON.stringify(app)).not.toContain("git-secret");
-    expect(podSpec().volumes).toEqual(expect.arrayContaining([{ name: "git-secret", secret: { secretName: "hubfleet-knowledge-git", defaultMode: 0o440 } }]));
+    expect(podSpec().volumes).toEqual(
+      expect.arrayContaining([{ name: "git-secret", secret: { secretName: "hubfleet-knowledge-git", defaultMode: 0o440 } }]),
+    );
   });
 
   it("passes Pod Security restricted, with probes and resource limits on every container", () => {

@@ -73,9 +73,19 @@ describe("the dev stack", () => {
   it("gives notebook pods every EXPLORE_DB_* and S3 variable from one Secret, by reference", () => {
     const env = values().singleuser!.extraEnv as Record<string, unknown>;
     const names = [
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-      "S3_BUCKET_NAME_PUBLIC", "S3_BUCKET_NAME_LAKE", "S3_BUCKET_NAME_NOTEBOOKS",
-      "EXPLORE_DB_URL", "EXPLORE_DB_USER", "EXPLORE_DB_PASSWORD", "EXPLORE_DB_HOST", "EXPLORE_DB_PORT", "EXPLORE_DB_NAME",
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_DEFAULT_REGION",
+      "AWS_ENDPOINT_URL",
+      "S3_BUCKET_NAME_PUBLIC",
+      "S3_BUCKET_NAME_LAKE",
+      "S3_BUCKET_NAME_NOTEBOOKS",
+      "EXPLORE_DB_URL",
+      "EXPLORE_DB_USER",
+      "EXPLORE_DB_PASSWORD",
+      "EXPLORE_DB_HOST",
+      "EXPLORE_DB_PORT",
+      "EXPLORE_DB_NAME",
     ];
     for (const name of names) {
       expect(env[name], name).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-notebook-env", key: name } } });
@@ -118,7 +128,11 @@ describe("a production tenant on an existing cluster", () => {
     runProgram({ ...raw, values: { ...raw.values, tenant: { name: "prod", protection: "production" } } });
     const { settle } = await import("../scripts/render/mock-runtime");
     await settle();
-    const protectedNames = plan.resources.slice(before).filter((r) => r.protect).map((r) => r.name).sort();
+    const protectedNames = plan.resources
+      .slice(before)
+      .filter((r) => r.protect)
+      .map((r) => r.name)
+      .sort();
     expect(protectedNames).toEqual(["prod-database-server", "prod-storage-server"]);
   });
 });

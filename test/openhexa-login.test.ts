@@ -26,9 +26,13 @@ describe("the openhexa login's hub values", () => {
   });
 
   it("keeps auth state encrypted with a key read from a Secret, and refreshes it before every spawn", () => {
-    expect(get(values, "hub.extraEnv.JUPYTERHUB_CRYPT_KEY")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-auth-state-key", key: "crypt-key" } } });
+    expect(get(values, "hub.extraEnv.JUPYTERHUB_CRYPT_KEY")).toEqual({
+      valueFrom: { secretKeyRef: { name: "hubfleet-auth-state-key", key: "crypt-key" } },
+    });
     // The chart configures its own key, which wins over the variable: this entry puts the estate's first.
-    expect(get(values, "hub.extraConfig.hubfleet-05-auth-state-key")).toBe(fs.readFileSync(path.resolve(__dirname, "..", "components", "hub", "auth_state_key.py"), "utf8"));
+    expect(get(values, "hub.extraConfig.hubfleet-05-auth-state-key")).toBe(
+      fs.readFileSync(path.resolve(__dirname, "..", "components", "hub", "auth_state_key.py"), "utf8"),
+    );
     expect(get(values, "hub.config.Authenticator")).toEqual({
       enable_auth_state: true,
       admin_users: ["ada", "zoe"],
@@ -40,7 +44,10 @@ describe("the openhexa login's hub values", () => {
 
   it("lets only the App (and the page itself) frame the hub and the notebook servers", () => {
     const csp = "frame-ancestors 'self' https://app.openhexa.example.org;";
-    expect(get(values, "hub.config.JupyterHub.tornado_settings")).toEqual({ slow_spawn_timeout: 0, headers: { "Content-Security-Policy": csp } });
+    expect(get(values, "hub.config.JupyterHub.tornado_settings")).toEqual({
+      slow_spawn_timeout: 0,
+      headers: { "Content-Security-Policy": csp },
+    });
     expect(get(values, "singleuser.extraEnv.CONTENT_SECURITY_POLICY")).toBe(csp);
     expect(get(values, "singleuser.extraFiles.hubfleet-csp")).toEqual({
       mountPath: "/usr/local/etc/jupyter/jupyter_server_config.d/hubfleet-csp.json",
@@ -82,7 +89,10 @@ describe("the auth-state key", () => {
   it("is 32 random bytes, hex-encoded in a Secret, secret everywhere Pulumi holds it", () => {
     expect(plan.one("random:index/randomBytes:RandomBytes", "hexa-auth-state-bytes").inputs).toEqual({ length: 32 });
     const secret = plan.one("kubernetes:core/v1:Secret", "hexa-auth-state-secret");
-    expect(secret.inputs).toMatchObject({ metadata: { name: "hubfleet-auth-state-key", namespace: "openhexa" }, stringData: { "crypt-key": "[secret]" } });
+    expect(secret.inputs).toMatchObject({
+      metadata: { name: "hubfleet-auth-state-key", namespace: "openhexa" },
+      stringData: { "crypt-key": "[secret]" },
+    });
     expect(keySecretName).toBe("hubfleet-auth-state-key");
   });
 });

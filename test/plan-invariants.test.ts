@@ -118,14 +118,19 @@ describe.each(RENDERED_STACKS)("the rendered plan of %s", (stack) => {
     expect(planProblems(plan.resources, isProduction(stack))).toEqual([]);
   });
 
-  it.skipIf(!chartFilesPresent)(`gives hub values that pass the chart's schema (${chartFilesPresent ? "chart present" : SKIP_REASON})`, () => {
-    if (!plan.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release")) return;
-    expect(chartSchemaErrors(renderedHubValues(stack))).toEqual([]);
-  });
+  it.skipIf(!chartFilesPresent)(
+    `gives hub values that pass the chart's schema (${chartFilesPresent ? "chart present" : SKIP_REASON})`,
+    () => {
+      if (!plan.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release")) return;
+      expect(chartSchemaErrors(renderedHubValues(stack))).toEqual([]);
+    },
+  );
 });
 
 describe("the invariants can fail", () => {
-  const [stack] = RENDERED_STACKS.filter((name) => renderedPlan(name).resources.some((r) => r.type === "aws:iam/rolePolicy:RolePolicy" || r.type === "aws:s3/bucketPolicy:BucketPolicy"));
+  const [stack] = RENDERED_STACKS.filter((name) =>
+    renderedPlan(name).resources.some((r) => r.type === "aws:iam/rolePolicy:RolePolicy" || r.type === "aws:s3/bucketPolicy:BucketPolicy"),
+  );
   const base = renderedPlan(stack ?? "dev").resources;
   const broken = (change: (resources: PlanResource[]) => void) => {
     const copy: PlanResource[] = structuredClone(base);
@@ -134,14 +139,22 @@ describe("the invariants can fail", () => {
   };
 
   it("on a resource without a provider, an open range, a renamed child and flipped protection", () => {
-    expect(broken((r) => delete r.find((x) => CLOUD_PREFIXES.some((prefix) => x.type.startsWith(prefix)))!.provider)).toContainEqual(expect.stringMatching(/no explicit provider/));
+    expect(broken((r) => delete r.find((x) => CLOUD_PREFIXES.some((prefix) => x.type.startsWith(prefix)))!.provider)).toContainEqual(
+      expect.stringMatching(/no explicit provider/),
+    );
     expect(broken((r) => (r[0]!.inputs.cidr = "0.0.0.0/0"))).toContainEqual(expect.stringMatching(/opens 0\.0\.0\.0\/0/));
-    expect(broken((r) => (r.find((x) => x.parent && !x.parent.includes("pulumi:pulumi:Stack"))!.name = "stray"))).toContainEqual(expect.stringMatching(/not named after its parent/));
-    expect(broken((r) => (r.find((x) => STATEFUL_TYPES.has(x.type))!.protect = !isProduction(stack ?? "dev")))).toContainEqual(expect.stringMatching(/protect is/));
+    expect(broken((r) => (r.find((x) => x.parent && !x.parent.includes("pulumi:pulumi:Stack"))!.name = "stray"))).toContainEqual(
+      expect.stringMatching(/not named after its parent/),
+    );
+    expect(broken((r) => (r.find((x) => STATEFUL_TYPES.has(x.type))!.protect = !isProduction(stack ?? "dev")))).toContainEqual(
+      expect.stringMatching(/protect is/),
+    );
   });
 
   it("on hub values naming an image without a tag or digest, or by latest", () => {
-    const [withHub] = RENDERED_STACKS.filter((name) => renderedPlan(name).resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release"));
+    const [withHub] = RENDERED_STACKS.filter((name) =>
+      renderedPlan(name).resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release"),
+    );
     const hubBase = renderedPlan(withHub!).resources;
     expect(planProblems(hubBase, isProduction(withHub!))).toEqual([]);
     const broken = (change: (resources: PlanResource[]) => void) => {
@@ -149,12 +162,24 @@ describe("the invariants can fail", () => {
       change(copy);
       return planProblems(copy, isProduction(withHub!));
     };
-    const release = (r: PlanResource[]) => r.find((x) => x.type === "kubernetes:helm.sh/v3:Release")!.inputs.values as { singleuser: Record<string, unknown> };
-    expect(broken((r) => (release(r).singleuser.image = { name: "quay.io/jupyter/scipy-notebook" }))).toContainEqual(expect.stringMatching(/singleuser\.image: .* has no tag or digest/));
-    expect(broken((r) => (release(r).singleuser.image = { name: "quay.io/jupyter/scipy-notebook", tag: "latest" }))).toContainEqual(expect.stringMatching(/uses latest/));
+    const release = (r: PlanResource[]) =>
+      r.find((x) => x.type === "kubernetes:helm.sh/v3:Release")!.inputs.values as { singleuser: Record<string, unknown> };
+    expect(broken((r) => (release(r).singleuser.image = { name: "quay.io/jupyter/scipy-notebook" }))).toContainEqual(
+      expect.stringMatching(/singleuser\.image: .* has no tag or digest/),
+    );
+    expect(broken((r) => (release(r).singleuser.image = { name: "quay.io/jupyter/scipy-notebook", tag: "latest" }))).toContainEqual(
+      expect.stringMatching(/uses latest/),
+    );
     expect(
-      broken((r) => (release(r).singleuser.profileList = [{ display_name: "x", kubespawner_override: { image: "localhost:5001/hubfleet/workshop" } }])),
-    ).toContainEqual(expect.stringMatching(/profileList\[0\]\.kubespawner_override\.image: localhost:5001\/hubfleet\/workshop has no tag or digest/));
+      broken(
+        (r) =>
+          (release(r).singleuser.profileList = [
+            { display_name: "x", kubespawner_override: { image: "localhost:5001/hubfleet/workshop" } },
+          ]),
+      ),
+    ).toContainEqual(
+      expect.stringMatching(/profileList\[0\]\.kubespawner_override\.image: localhost:5001\/hubfleet\/workshop has no tag or digest/),
+    );
   });
 
   it("on an IAM document with a wildcard action", () => {

@@ -21,7 +21,8 @@ beforeAll(async () => {
 const SECURE = ["hub.auth.clientSecret"];
 
 /** Mostly a valid value, sometimes an edge or a wrong one: both outcomes of the property occur. */
-const mostly = <T>(valid: readonly T[], edges: readonly T[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
+const mostly = <T>(valid: readonly T[], edges: readonly T[]) =>
+  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
 
 /** A config of every kind, each key from a small set of valid, edge and wrong values. */
 const configs = fc.record({
@@ -29,8 +30,24 @@ const configs = fc.record({
   clusterKind: fc.constantFrom(...clusterKinds),
   databaseKind: mostly([undefined], databaseKinds),
   storageKind: mostly([undefined, "none"], storageKinds),
-  systemPool: mostly([{ minNodes: 1, maxNodes: 4 }, { minNodes: 3, maxNodes: 4 }], [{ minNodes: 0, maxNodes: 1 }, { minNodes: 3, maxNodes: 1 }, { minNodes: 1, maxNodes: 1000 }]),
-  userPool: mostly([{ minNodes: 0, maxNodes: 3 }, { minNodes: 2, maxNodes: 100 }], [{ minNodes: 5, maxNodes: 3 }]),
+  systemPool: mostly(
+    [
+      { minNodes: 1, maxNodes: 4 },
+      { minNodes: 3, maxNodes: 4 },
+    ],
+    [
+      { minNodes: 0, maxNodes: 1 },
+      { minNodes: 3, maxNodes: 1 },
+      { minNodes: 1, maxNodes: 1000 },
+    ],
+  ),
+  userPool: mostly(
+    [
+      { minNodes: 0, maxNodes: 3 },
+      { minNodes: 2, maxNodes: 100 },
+    ],
+    [{ minNodes: 5, maxNodes: 3 }],
+  ),
   zone: mostly([undefined, "europe-west1-b"], ["us-east1-b"]),
   tier: mostly(["db-g1-small", "db-custom-1-3840"], ["db-perf-optimized-N-2"]),
   doSize: mostly(["db-s-1vcpu-1gb", "gd-2vcpu-8gb", "so1_5-2vcpu-16gb", "m-2vcpu-16gb"], ["s-1vcpu-1gb"]),
@@ -60,7 +77,10 @@ function raw(c: Drawn): RawValues {
     database: { ...(c.databaseKind ? { kind: c.databaseKind } : {}), cloudsql: { tier: c.tier }, digitalocean: { size: c.doSize } },
     storage: c.storageKind ? { kind: c.storageKind } : {},
     endpoint: c.hostname ? { hostname: "hub.acme.org", letsencryptEmail: "ops@acme.org" } : {},
-    hub: { auth: c.login === "dummy" ? { kind: "dummy", admins: ["ada"] } : { kind: "github", clientId: "id", clientSecret: "s", admins: ["ada"] } },
+    hub: {
+      auth:
+        c.login === "dummy" ? { kind: "dummy", admins: ["ada"] } : { kind: "github", clientId: "id", clientSecret: "s", admins: ["ada"] },
+    },
   };
 }
 
@@ -106,7 +126,20 @@ describe("every kind, with edge values", () => {
 
 describe("the configs a new user met (issue 9)", () => {
   const gke = (cluster: RawValues, database: RawValues = {}): RawValues => ({
-    ...raw({ name: "acme", clusterKind: "gke", databaseKind: undefined, storageKind: undefined, systemPool: { minNodes: 1, maxNodes: 4 }, userPool: { minNodes: 0, maxNodes: 3 }, zone: undefined, tier: "db-g1-small", doSize: "db-s-1vcpu-1gb", doksSystemSize: "medium", hostname: true, login: "github" }),
+    ...raw({
+      name: "acme",
+      clusterKind: "gke",
+      databaseKind: undefined,
+      storageKind: undefined,
+      systemPool: { minNodes: 1, maxNodes: 4 },
+      userPool: { minNodes: 0, maxNodes: 3 },
+      zone: undefined,
+      tier: "db-g1-small",
+      doSize: "db-s-1vcpu-1gb",
+      doksSystemSize: "medium",
+      hostname: true,
+      login: "github",
+    }),
     cluster: { kind: "gke", ...cluster },
     database,
   });
@@ -114,19 +147,25 @@ describe("the configs a new user met (issue 9)", () => {
 
   it("refuses an Enterprise Plus Cloud SQL tier, keyed, before any resource", async () => {
     const values = gke({}, { cloudsql: { tier: "db-perf-optimized-N-2" } });
-    expect(problemsOf(values, SECURE)).toEqual([expect.stringMatching(/^hubfleet:database\.cloudsql\.tier: db-perf-optimized-N-2 is not a Cloud SQL Enterprise tier/)]);
+    expect(problemsOf(values, SECURE)).toEqual([
+      expect.stringMatching(/^hubfleet:database\.cloudsql\.tier: db-perf-optimized-N-2 is not a Cloud SQL Enterprise tier/),
+    ]);
     expect((await build(values)).registered).toBe(0);
   });
 
   it("refuses a GKE zone outside the region, keyed, before any resource", async () => {
     const values = gke({ gke: { zone: "us-east1-b" } });
-    expect(problemsOf(values, SECURE)).toEqual([expect.stringMatching(/^hubfleet:cluster\.gke\.zone: us-east1-b is not in region europe-west1/)]);
+    expect(problemsOf(values, SECURE)).toEqual([
+      expect.stringMatching(/^hubfleet:cluster\.gke\.zone: us-east1-b is not in region europe-west1/),
+    ]);
     expect((await build(values)).registered).toBe(0);
   });
 
   it("refuses a DOKS system pool of zero nodes, keyed, before any resource", async () => {
     const values = doks({ systemPool: { minNodes: 0 } });
-    expect(problemsOf(values, SECURE)).toEqual([expect.stringMatching(/^hubfleet:cluster\.systemPool\.minNodes: must be at least 1 on DOKS/)]);
+    expect(problemsOf(values, SECURE)).toEqual([
+      expect.stringMatching(/^hubfleet:cluster\.systemPool\.minNodes: must be at least 1 on DOKS/),
+    ]);
     expect((await build(values)).registered).toBe(0);
   });
 
@@ -135,6 +174,10 @@ describe("the configs a new user met (issue 9)", () => {
     expect(problemsOf(values, SECURE)).toEqual([]);
     const { error, registered } = await build(values);
     expect(error).toBeUndefined();
-    expect(recorder.resources.slice(-registered).some((r) => r.type === "digitalocean:index/databaseCluster:DatabaseCluster" && r.inputs.size === size)).toBe(true);
+    expect(
+      recorder.resources
+        .slice(-registered)
+        .some((r) => r.type === "digitalocean:index/databaseCluster:DatabaseCluster" && r.inputs.size === size),
+    ).toBe(true);
   });
 });

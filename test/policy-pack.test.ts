@@ -46,24 +46,57 @@ const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 /** One broken copy per policy: the stack it starts from, and what breaks. */
 const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[] = [
   { policy: "gke-workload-identity", stack: "openhexa", breakIt: (p) => delete inputs(p, CLUSTER).workloadIdentityConfig },
-  { policy: "gke-workload-identity", stack: "habari-nairobi", breakIt: (p) => (inputs(p, POOL).nodeConfig.workloadMetadataConfig.mode = "GCE_METADATA") },
-  { policy: "gke-shielded-nodes-secure-boot", stack: "openhexa", breakIt: (p) => (inputs(p, POOL, "-cluster-users").nodeConfig.shieldedInstanceConfig.enableSecureBoot = false) },
+  {
+    policy: "gke-workload-identity",
+    stack: "habari-nairobi",
+    breakIt: (p) => (inputs(p, POOL).nodeConfig.workloadMetadataConfig.mode = "GCE_METADATA"),
+  },
+  {
+    policy: "gke-shielded-nodes-secure-boot",
+    stack: "openhexa",
+    breakIt: (p) => (inputs(p, POOL, "-cluster-users").nodeConfig.shieldedInstanceConfig.enableSecureBoot = false),
+  },
   { policy: "gke-shielded-nodes-secure-boot", stack: "habari-cluster", breakIt: (p) => (inputs(p, CLUSTER).enableShieldedNodes = false) },
   { policy: "gke-no-legacy-abac", stack: "habari-cluster", breakIt: (p) => (inputs(p, CLUSTER).enableLegacyAbac = true) },
-  { policy: "gke-no-client-certificate", stack: "openhexa", breakIt: (p) => (inputs(p, CLUSTER).masterAuth.clientCertificateConfig.issueClientCertificate = true) },
+  {
+    policy: "gke-no-client-certificate",
+    stack: "openhexa",
+    breakIt: (p) => (inputs(p, CLUSTER).masterAuth.clientCertificateConfig.issueClientCertificate = true),
+  },
   { policy: "gke-release-channel", stack: "habari-cluster", breakIt: (p) => delete inputs(p, CLUSTER).releaseChannel },
   { policy: "gke-network-policy", stack: "openhexa", breakIt: (p) => delete inputs(p, CLUSTER).datapathProvider },
-  { policy: "gke-node-service-account", stack: "habari-cluster", breakIt: (p) => (inputs(p, POOL, "-users").nodeConfig.serviceAccount = "123456-compute@developer.gserviceaccount.com") },
-  { policy: "gke-node-auto-repair-upgrade", stack: "openhexa", breakIt: (p) => (inputs(p, POOL, "-system").management.autoUpgrade = false) },
+  {
+    policy: "gke-node-service-account",
+    stack: "habari-cluster",
+    breakIt: (p) => (inputs(p, POOL, "-users").nodeConfig.serviceAccount = "123456-compute@developer.gserviceaccount.com"),
+  },
+  {
+    policy: "gke-node-auto-repair-upgrade",
+    stack: "openhexa",
+    breakIt: (p) => (inputs(p, POOL, "-system").management.autoUpgrade = false),
+  },
   {
     policy: "cloudsql-no-public-ip",
     stack: "habari-nairobi",
-    breakIt: (p) => Object.assign(inputs(p, SQL).settings.ipConfiguration, { ipv4Enabled: true, authorizedNetworks: [{ value: "0.0.0.0/0" }] }),
+    breakIt: (p) =>
+      Object.assign(inputs(p, SQL).settings.ipConfiguration, { ipv4Enabled: true, authorizedNetworks: [{ value: "0.0.0.0/0" }] }),
   },
   { policy: "cloudsql-no-public-ip", stack: "habari-kisumu", breakIt: (p) => delete inputs(p, SQL).settings.ipConfiguration.ipv4Enabled },
-  { policy: "cloudsql-tls-only", stack: "habari-kisumu", breakIt: (p) => (inputs(p, SQL).settings.ipConfiguration.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED") },
-  { policy: "cloudsql-backups-pitr", stack: "habari-nairobi", breakIt: (p) => (inputs(p, SQL).settings.backupConfiguration.pointInTimeRecoveryEnabled = false) },
-  { policy: "cloudsql-deletion-protection", stack: "habari-nairobi", breakIt: (p) => (inputs(p, SQL).settings.deletionProtectionEnabled = false) },
+  {
+    policy: "cloudsql-tls-only",
+    stack: "habari-kisumu",
+    breakIt: (p) => (inputs(p, SQL).settings.ipConfiguration.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"),
+  },
+  {
+    policy: "cloudsql-backups-pitr",
+    stack: "habari-nairobi",
+    breakIt: (p) => (inputs(p, SQL).settings.backupConfiguration.pointInTimeRecoveryEnabled = false),
+  },
+  {
+    policy: "cloudsql-deletion-protection",
+    stack: "habari-nairobi",
+    breakIt: (p) => (inputs(p, SQL).settings.deletionProtectionEnabled = false),
+  },
   {
     policy: "cloudsql-postgres-log-flags",
     stack: "habari-nairobi",
@@ -72,10 +105,24 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
       settings.databaseFlags = settings.databaseFlags.filter((f: { name: string }) => f.name !== "log_lock_waits");
     },
   },
-  { policy: "s3-public-access-block", stack: "habari-nairobi", breakIt: (p) => (inputs(p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-lake-public-access-block").restrictPublicBuckets = false) },
-  { policy: "s3-encryption", stack: "habari-kisumu", breakIt: (p) => remove(p, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-notebooks-encryption") },
+  {
+    policy: "s3-public-access-block",
+    stack: "habari-nairobi",
+    breakIt: (p) =>
+      (inputs(p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-lake-public-access-block").restrictPublicBuckets = false),
+  },
+  {
+    policy: "s3-encryption",
+    stack: "habari-kisumu",
+    breakIt: (p) =>
+      remove(p, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-notebooks-encryption"),
+  },
   { policy: "s3-tls-only", stack: "habari-cluster", breakIt: (p) => remove(p, "aws:s3/bucketPolicy:BucketPolicy", "-public-tls-only") },
-  { policy: "s3-versioning", stack: "habari-kisumu", breakIt: (p) => remove(p, "aws:s3/bucketVersioning:BucketVersioning", "-lake-versioning") },
+  {
+    policy: "s3-versioning",
+    stack: "habari-kisumu",
+    breakIt: (p) => remove(p, "aws:s3/bucketVersioning:BucketVersioning", "-lake-versioning"),
+  },
   {
     policy: "iam-no-wildcard-allow",
     stack: "habari-kisumu",
@@ -99,18 +146,57 @@ const BROKEN: { policy: string; stack: string; breakIt: (plan: Plan) => void }[]
       role.assumeRolePolicy = JSON.stringify(trust);
     },
   },
-  { policy: "do-database-firewall-cluster-only", stack: "doks-workshop", breakIt: (p) => inputs(p, "digitalocean:index/databaseFirewall:DatabaseFirewall").rules.push({ type: "ip_addr", value: "0.0.0.0/0" }) },
-  { policy: "do-database-firewall-cluster-only", stack: "doks-workshop", breakIt: (p) => remove(p, "digitalocean:index/databaseFirewall:DatabaseFirewall", "-firewall") },
-  { policy: "do-everything-in-vpc", stack: "doks-workshop", breakIt: (p) => delete inputs(p, "digitalocean:index/databaseCluster:DatabaseCluster").privateNetworkUuid },
-  { policy: "k8s-namespace-pod-security", stack: "dev", breakIt: (p) => (inputs(p, "kubernetes:core/v1:Namespace").metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged") },
-  { policy: "k8s-no-privileged-containers", stack: "dev", breakIt: (p) => (inputs(p, "kubernetes:apps/v1:StatefulSet", "-database-server").spec.template.spec.containers[0].securityContext = { privileged: true }) },
-  { policy: "k8s-no-privileged-containers", stack: "dev", breakIt: (p) => (inputs(p, "kubernetes:batch/v1:Job", "-setup-job").spec.template.spec.hostNetwork = true) },
+  {
+    policy: "do-database-firewall-cluster-only",
+    stack: "doks-workshop",
+    breakIt: (p) => inputs(p, "digitalocean:index/databaseFirewall:DatabaseFirewall").rules.push({ type: "ip_addr", value: "0.0.0.0/0" }),
+  },
+  {
+    policy: "do-database-firewall-cluster-only",
+    stack: "doks-workshop",
+    breakIt: (p) => remove(p, "digitalocean:index/databaseFirewall:DatabaseFirewall", "-firewall"),
+  },
+  {
+    policy: "do-everything-in-vpc",
+    stack: "doks-workshop",
+    breakIt: (p) => delete inputs(p, "digitalocean:index/databaseCluster:DatabaseCluster").privateNetworkUuid,
+  },
+  {
+    policy: "k8s-namespace-pod-security",
+    stack: "dev",
+    breakIt: (p) => (inputs(p, "kubernetes:core/v1:Namespace").metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged"),
+  },
+  {
+    policy: "k8s-no-privileged-containers",
+    stack: "dev",
+    breakIt: (p) =>
+      (inputs(p, "kubernetes:apps/v1:StatefulSet", "-database-server").spec.template.spec.containers[0].securityContext = {
+        privileged: true,
+      }),
+  },
+  {
+    policy: "k8s-no-privileged-containers",
+    stack: "dev",
+    breakIt: (p) => (inputs(p, "kubernetes:batch/v1:Job", "-setup-job").spec.template.spec.hostNetwork = true),
+  },
   { policy: "k8s-no-privileged-containers", stack: "habari-kisumu", breakIt: (p) => delete values(p).singleuser.cloudMetadata },
-  { policy: "hub-no-secret-literal", stack: "renku", breakIt: (p) => (values(p).hub.config.GitLabOAuthenticator.client_secret = "[secret]") },
+  {
+    policy: "hub-no-secret-literal",
+    stack: "renku",
+    breakIt: (p) => (values(p).hub.config.GitLabOAuthenticator.client_secret = "[secret]"),
+  },
   { policy: "hub-no-secret-literal", stack: "pipalhub", breakIt: (p) => (values(p).proxy.secretToken = "0123456789abcdef") },
-  { policy: "hub-no-secret-literal", stack: "habari-nairobi", breakIt: (p) => (values(p).hub.extraConfig["hubfleet-99-oops"] = 'c.GitHubOAuthenticator.client_secret = "abc123"') },
+  {
+    policy: "hub-no-secret-literal",
+    stack: "habari-nairobi",
+    breakIt: (p) => (values(p).hub.extraConfig["hubfleet-99-oops"] = 'c.GitHubOAuthenticator.client_secret = "abc123"'),
+  },
   { policy: "hub-login-https", stack: "openhexa", breakIt: (p) => (values(p).proxy.https.enabled = false) },
-  { policy: "hub-login-https", stack: "habari-nairobi", breakIt: (p) => (values(p).hub.config.GitHubOAuthenticator.oauth_callback_url = "http://nairobi.habari.example.org/hub/oauth_callback") },
+  {
+    policy: "hub-login-https",
+    stack: "habari-nairobi",
+    breakIt: (p) => (values(p).hub.config.GitHubOAuthenticator.oauth_callback_url = "http://nairobi.habari.example.org/hub/oauth_callback"),
+  },
   { policy: "hub-login-https", stack: "pipalhub", breakIt: (p) => (values(p).proxy.https.enabled = false) },
 ];
 
@@ -138,27 +224,36 @@ describe("the hubfleet policy pack", () => {
     expect([...plans.keys()].sort()).toEqual(["dev", "habari-cluster", "habari-kisumu", "habari-nairobi", "openhexa", "pipalhub", "renku"]);
     for (const plan of [...plans.values(), ...fixtures.values()]) {
       const violations = await evaluate(hubfleetPolicies, plan);
-      expect(violations.filter((v) => !(v.policy in AWAITING_FIX)), plan.stack).toEqual([]);
+      expect(
+        violations.filter((v) => !(v.policy in AWAITING_FIX)),
+        plan.stack,
+      ).toEqual([]);
     }
   });
 
-  it.skipIf(Object.keys(AWAITING_FIX).length === 0).each(Object.entries(AWAITING_FIX))("still flags %s in the example tenants until: %s", async (policyName) => {
-    const policy = hubfleetPolicies.filter((p) => p.name === policyName);
-    const flagged = new Set<string>();
-    for (const plan of plans.values()) if ((await evaluate(policy, plan)).length > 0) flagged.add(plan.stack);
-    expect([...flagged].sort()).toEqual(["dev", "habari-kisumu", "habari-nairobi", "openhexa", "pipalhub"]);
-  });
+  it.skipIf(Object.keys(AWAITING_FIX).length === 0).each(Object.entries(AWAITING_FIX))(
+    "still flags %s in the example tenants until: %s",
+    async (policyName) => {
+      const policy = hubfleetPolicies.filter((p) => p.name === policyName);
+      const flagged = new Set<string>();
+      for (const plan of plans.values()) if ((await evaluate(policy, plan)).length > 0) flagged.add(plan.stack);
+      expect([...flagged].sort()).toEqual(["dev", "habari-kisumu", "habari-nairobi", "openhexa", "pipalhub"]);
+    },
+  );
 
   it("has a broken case for every policy", () => {
     expect(new Set(BROKEN.map((b) => b.policy))).toEqual(new Set(hubfleetPolicies.map((p) => p.name)));
   });
 
-  it.each(BROKEN.map((b, index) => [`${b.policy} on ${b.stack} (#${index})`, b] as const))("flags a broken copy: %s", async (_label, broken) => {
-    const policy = hubfleetPolicies.filter((p) => p.name === broken.policy);
-    const before = new Set((await evaluate(policy, copyOf(broken.stack))).map(key));
-    const plan = copyOf(broken.stack);
-    broken.breakIt(plan);
-    const after = await evaluate(policy, plan);
-    expect(after.filter((v) => !before.has(key(v))).length).toBeGreaterThan(0);
-  });
+  it.each(BROKEN.map((b, index) => [`${b.policy} on ${b.stack} (#${index})`, b] as const))(
+    "flags a broken copy: %s",
+    async (_label, broken) => {
+      const policy = hubfleetPolicies.filter((p) => p.name === broken.policy);
+      const before = new Set((await evaluate(policy, copyOf(broken.stack))).map(key));
+      const plan = copyOf(broken.stack);
+      broken.breakIt(plan);
+      const after = await evaluate(policy, plan);
+      expect(after.filter((v) => !before.has(key(v))).length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -27,7 +27,11 @@ describe("npm run diff -- --base HEAD", () => {
     fs.writeFileSync(stackFile, original.replace("userSize: 2xlarge", "userSize: 4xlarge"));
 
     const out = path.join(checkout, "out", "diff");
-    const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/diff.ts", "--base", "HEAD", "--stacks", "pipalhub", "--out", out], { cwd: checkout, encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve("tsx/cli"), "scripts/diff.ts", "--base", "HEAD", "--stacks", "pipalhub", "--out", out],
+      { cwd: checkout, encoding: "utf8" },
+    );
     expect(run.status, run.stderr).toBe(0);
 
     expect(JSON.parse(fs.readFileSync(path.join(out, "touched-stacks.json"), "utf8"))).toEqual([{ stack: "pipalhub", change: "changed" }]);

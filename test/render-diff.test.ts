@@ -39,7 +39,11 @@ function setInput(plan: Plan, name: string, inputPath: string, value: unknown): 
 
 describe("a size change", () => {
   it("re-creates a DigitalOcean node pool, whose droplet size is ForceNew", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => setInput(p, "pipalhub-cluster-users", "size", "s-8vcpu-16gb")));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => setInput(p, "pipalhub-cluster-users", "size", "s-8vcpu-16gb")),
+    );
     expect(diff.updates).toHaveLength(1);
     expect(diff.updates[0]!.replacedBy).toEqual(["size"]);
     expect(diff.updates[0]!.changes).toEqual([{ path: "size", before: "s-4vcpu-8gb", after: "s-8vcpu-16gb" }]);
@@ -48,10 +52,14 @@ describe("a size change", () => {
   });
 
   it("updates a GKE pool's machine type and autoscaling limits in place", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => {
-      setInput(p, "openhexa-cluster-users", "nodeConfig.machineType", "e2-highmem-4");
-      setInput(p, "openhexa-cluster-users", "autoscaling.totalMaxNodeCount", 20);
-    }));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => {
+        setInput(p, "openhexa-cluster-users", "nodeConfig.machineType", "e2-highmem-4");
+        setInput(p, "openhexa-cluster-users", "autoscaling.totalMaxNodeCount", 20);
+      }),
+    );
     expect(diff.updates[0]!.changes.map((c) => c.path)).toEqual(["autoscaling.totalMaxNodeCount", "nodeConfig.machineType"]);
     expect(diff.updates[0]!.replacedBy).toEqual([]);
     expect(diff.warnings).toEqual([]);
@@ -69,10 +77,14 @@ describe("a pool taint change", () => {
   });
 
   it("with a new GPU type on the same pool becomes a replacement of that pool", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => {
-      retaint(p);
-      setInput(p, "openhexa-cluster-gpu-users", "nodeConfig.guestAccelerators[0].type", "nvidia-l4");
-    }));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => {
+        retaint(p);
+        setInput(p, "openhexa-cluster-gpu-users", "nodeConfig.guestAccelerators[0].type", "nvidia-l4");
+      }),
+    );
     expect(diff.updates[0]!.replacedBy).toEqual(["nodeConfig.guestAccelerators"]);
     const markdown = stackMarkdown(diff);
     expect(markdown).toContain("| `nodeConfig.guestAccelerators[0].type` **(forces replacement)** |");
@@ -80,7 +92,11 @@ describe("a pool taint change", () => {
   });
 
   it("on the cluster's service account replaces the cluster, flagged at the top as stateful", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => setInput(p, "openhexa-cluster-cluster", "nodeConfig.serviceAccount", "other@x.iam.gserviceaccount.com")));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => setInput(p, "openhexa-cluster-cluster", "nodeConfig.serviceAccount", "other@x.iam.gserviceaccount.com")),
+    );
     expect(diff.warnings.map((w) => [w.kind, w.resource.name, w.stateful])).toEqual([["replace", "openhexa-cluster-cluster", true]]);
     const markdown = stackMarkdown(diff);
     expect(markdown.indexOf("[!CAUTION]")).toBeLessThan(markdown.indexOf("to create"));
@@ -119,9 +135,19 @@ describe("a removed tenant", () => {
 
 describe("a hub values change", () => {
   it("shows a unified diff of hub-values.yaml and points the release update to it", () => {
-    const after = rendered((p) => setInput(p, "openhexa-hub-release", "values.singleuser.memory.limit", "16G"), HUB_VALUES.replace("limit: 32G", "limit: 16G"));
+    const after = rendered(
+      (p) => setInput(p, "openhexa-hub-release", "values.singleuser.memory.limit", "16G"),
+      HUB_VALUES.replace("limit: 32G", "limit: 16G"),
+    );
     const diff = diffStack("s", rendered(), after);
-    expect(diff.hubValues).toEqual(["@@ -4,4 +4,4 @@", "     limit: 4", "   memory:", "     guarantee: 512M", "-    limit: 32G", "+    limit: 16G"]);
+    expect(diff.hubValues).toEqual([
+      "@@ -4,4 +4,4 @@",
+      "     limit: 4",
+      "   memory:",
+      "     guarantee: 512M",
+      "-    limit: 32G",
+      "+    limit: 16G",
+    ]);
     expect(diff.updates[0]!.changes).toEqual([{ path: "values", before: "(see the hub values diff)", after: "(see the hub values diff)" }]);
     expect(stackMarkdown(diff)).toContain("```diff\n@@ -4,4 +4,4 @@");
     // The helm Release has no entry in the table, and the summary says so.
@@ -131,7 +157,11 @@ describe("a hub values change", () => {
 
 describe("a value that only a deployment knows", () => {
   it("makes a replace-on-change field a possible replacement, flagged but not asserted", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => setInput(p, "openhexa-database-instance", "region", "<organization/hubfleet/cluster.gcpRegion>")));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => setInput(p, "openhexa-database-instance", "region", "<organization/hubfleet/cluster.gcpRegion>")),
+    );
     expect(diff.updates[0]!.replacedBy).toEqual([]);
     expect(diff.updates[0]!.mayBeReplacedBy).toEqual(["region"]);
     expect(diff.warnings.map((w) => w.kind)).toEqual(["may-replace"]);
@@ -142,7 +172,11 @@ describe("a value that only a deployment knows", () => {
   });
 
   it("does not soften a change between two known values", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => setInput(p, "openhexa-database-instance", "region", "europe-west4")));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => setInput(p, "openhexa-database-instance", "region", "europe-west4")),
+    );
     expect(diff.updates[0]!.replacedBy).toEqual(["region"]);
     expect(diff.updates[0]!.mayBeReplacedBy).toEqual([]);
   });
@@ -156,21 +190,33 @@ describe("other changes a reviewer must see", () => {
   });
 
   it("a resource whose URN moves is flagged: Pulumi deletes and re-creates it without an alias", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => {
-      const instance = resource(p, "openhexa-database-instance");
-      instance.urn = instance.urn.replace("hubfleet:database:CloudSql", "hubfleet:database:Postgres");
-    }));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => {
+        const instance = resource(p, "openhexa-database-instance");
+        instance.urn = instance.urn.replace("hubfleet:database:CloudSql", "hubfleet:database:Postgres");
+      }),
+    );
     expect(diff.warnings.map((w) => w.kind)).toEqual(["moved"]);
     expect(diff.warnings[0]!.detail).toContain("hubfleet:database:Postgres");
   });
 
   it("dropping protect is a field change of its own", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => (resource(p, "openhexa-database-instance").protect = false)));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => (resource(p, "openhexa-database-instance").protect = false)),
+    );
     expect(diff.updates[0]!.changes).toEqual([{ path: "(protect)", before: true, after: false }]);
   });
 
   it("changed stack outputs are listed", () => {
-    const diff = diffStack("s", rendered(), rendered((p) => (p.outputs.clusterName = "renamed")));
+    const diff = diffStack(
+      "s",
+      rendered(),
+      rendered((p) => (p.outputs.clusterName = "renamed")),
+    );
     expect(diff.outputs).toEqual([{ path: "clusterName", before: fixture.outputs.clusterName, after: "renamed" }]);
   });
 });
@@ -194,7 +240,9 @@ describe("the replace-on-change table", () => {
     }
     expect(replacingPaths("kubernetes:core/v1:Secret", ["metadata.labels.team"])).toEqual([]);
     expect(replacingPaths("kubernetes:core/v1:Secret", ["metadata.name"])).toEqual(["metadata.name"]);
-    expect(replacingPaths("kubernetes:apps/v1:StatefulSet", ["spec.volumeClaimTemplates[0].spec.resources.requests.storage"])).toEqual(["spec.volumeClaimTemplates"]);
+    expect(replacingPaths("kubernetes:apps/v1:StatefulSet", ["spec.volumeClaimTemplates[0].spec.resources.requests.storage"])).toEqual([
+      "spec.volumeClaimTemplates",
+    ]);
     expect(replacingPaths("gcp:container/nodePool:NodePool", ["nodeConfig.metadataX"])).toEqual([]);
     expect(replacingPaths("unknown:type:T", ["name"])).toEqual([]);
   });
@@ -224,8 +272,10 @@ describe("the stacks a change touches", () => {
   });
 
   it("tests, docs and workflows change no render", () => {
-    for (const file of ["test/x.test.ts", "docs/ci.md", ".github/workflows/deploy.yml", "scripts/ci/x.sh", "scripts/diff/markdown.ts"]) expect(isCodeChange(file), file).toBe(false);
-    for (const file of ["index.ts", "package-lock.json", "scripts/render/report.ts", "Pulumi.yaml", "stacks/tenant.ts"]) expect(isCodeChange(file), file).toBe(true);
+    for (const file of ["test/x.test.ts", "docs/ci.md", ".github/workflows/deploy.yml", "scripts/ci/x.sh", "scripts/diff/markdown.ts"])
+      expect(isCodeChange(file), file).toBe(false);
+    for (const file of ["index.ts", "package-lock.json", "scripts/render/report.ts", "Pulumi.yaml", "stacks/tenant.ts"])
+      expect(isCodeChange(file), file).toBe(true);
   });
 });
 
@@ -240,7 +290,11 @@ describe("the line diff and the combined summary", () => {
 
   it("keeps the comment under budget and names the stacks left out", () => {
     const big = diffStack("big", undefined, rendered());
-    const small = diffStack("small", rendered(), rendered((p) => setInput(p, "pipalhub-cluster-users", "size", "s-8vcpu-16gb")));
+    const small = diffStack(
+      "small",
+      rendered(),
+      rendered((p) => setInput(p, "pipalhub-cluster-users", "size", "s-8vcpu-16gb")),
+    );
     const text = combinedMarkdown([small, big], "origin/main", 1_500);
     expect(text.length).toBeLessThan(1_700);
     expect(text).toContain("| `small` | changed | 0 to create, 1 to update (1 by replacement), 0 to delete |");
@@ -251,7 +305,9 @@ describe("the line diff and the combined summary", () => {
     const removed = diffStack("gone", rendered(), undefined);
     const text = combinedMarkdown([diffStack("same", rendered(), rendered()), removed], "origin/main");
     expect(text.split("\n").slice(2, 4)).toEqual(["> [!CAUTION]", "> Protected or stateful resources deleted, replaced or moved:"]);
-    expect(text).toMatch(/> - `gone`: \*\*DELETES\*\* protected, stateful `gcp:sql\/databaseInstance:DatabaseInstance` openhexa-database-instance/);
+    expect(text).toMatch(
+      /> - `gone`: \*\*DELETES\*\* protected, stateful `gcp:sql\/databaseInstance:DatabaseInstance` openhexa-database-instance/,
+    );
     expect(text.indexOf("[!CAUTION]")).toBeLessThan(text.indexOf("| stack | change |"));
   });
 });

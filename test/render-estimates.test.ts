@@ -20,8 +20,14 @@ describe("the estimates in every render", () => {
       expect(cost, plan.stack).toBeDefined();
       expect(Object.keys(cost.idle.byCategory)).toEqual([...COST_CATEGORIES]);
       const sum = (pick: (l: (typeof cost.lines)[number]) => number) => cost.lines.reduce((s, l) => s + pick(l), 0);
-      expect(sum((l) => l.idle), plan.stack).toBeCloseTo(cost.idle.total, 1);
-      expect(sum((l) => l.busy), plan.stack).toBeCloseTo(cost.busy.total, 1);
+      expect(
+        sum((l) => l.idle),
+        plan.stack,
+      ).toBeCloseTo(cost.idle.total, 1);
+      expect(
+        sum((l) => l.busy),
+        plan.stack,
+      ).toBeCloseTo(cost.busy.total, 1);
       expect(cost.busy.total, plan.stack).toBeGreaterThanOrEqual(cost.idle.total);
     }
   });

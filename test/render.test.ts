@@ -13,10 +13,14 @@ import { PROJECT_DIR } from "./support/program";
 import { OUT_DIR, RENDERED_STACKS } from "./support/rendered";
 
 function renderWithCli(outDir: string, ...args: string[]) {
-  return spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(PROJECT_DIR, "scripts", "render.ts"), ...args, "--out", outDir], {
-    cwd: PROJECT_DIR,
-    encoding: "utf8",
-  });
+  return spawnSync(
+    process.execPath,
+    [require.resolve("tsx/cli"), path.join(PROJECT_DIR, "scripts", "render.ts"), ...args, "--out", outDir],
+    {
+      cwd: PROJECT_DIR,
+      encoding: "utf8",
+    },
+  );
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -67,7 +71,10 @@ describe("a config with mistakes", () => {
   it("fails the render with the keyed message, a non-zero exit and nothing written", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-bad-"));
     const stackFile = path.join(PROJECT_DIR, "Pulumi.zz-broken-test.yaml");
-    fs.writeFileSync(stackFile, "config:\n  hubfleet:tenant:\n    name: Bad_Name\n  hubfleet:cluster:\n    kind: nowhere\n  hubfleet:hub:\n    auth:\n      kind: dummy\n    culling: {every: 1}\n");
+    fs.writeFileSync(
+      stackFile,
+      "config:\n  hubfleet:tenant:\n    name: Bad_Name\n  hubfleet:cluster:\n    kind: nowhere\n  hubfleet:hub:\n    auth:\n      kind: dummy\n    culling: {every: 1}\n",
+    );
     try {
       const result = renderWithCli(dir, "--stack", "zz-broken-test");
       expect(result.status).toBe(1);

@@ -10,7 +10,11 @@ import { DEBIAN_PYTHON } from "./support/python-unittest";
 const get = (values: unknown, keyPath: string): unknown =>
   keyPath.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
 
-const INPUT: RenkuPresetInput = { gitlabUrl: "https://gitlab.example.org/", checksGroups: false, cloneImage: "quay.io/jupyter/scipy-notebook:2025-10-20" };
+const INPUT: RenkuPresetInput = {
+  gitlabUrl: "https://gitlab.example.org/",
+  checksGroups: false,
+  cloneImage: "quay.io/jupyter/scipy-notebook:2025-10-20",
+};
 const hubFile = (name: string) => fs.readFileSync(path.resolve(__dirname, "..", "components", "hub", name), "utf8");
 
 describe("the Renku-style preset's hub values", () => {
@@ -19,19 +23,31 @@ describe("the Renku-style preset's hub values", () => {
   it("asks GitLab for enough to log in, clone and push the autosave, and no more", () => {
     expect(get(values, "hub.config.GitLabOAuthenticator.scope")).toEqual(["read_repository", "read_user", "write_repository"]);
     const withGroups = renkuPresetFragment({ ...INPUT, checksGroups: true }).values;
-    expect(get(withGroups, "hub.config.GitLabOAuthenticator.scope")).toEqual(["read_api", "read_repository", "read_user", "write_repository"]);
+    expect(get(withGroups, "hub.config.GitLabOAuthenticator.scope")).toEqual([
+      "read_api",
+      "read_repository",
+      "read_user",
+      "write_repository",
+    ]);
     expect(JSON.stringify(values)).not.toMatch(/"api"/);
   });
 
   it("keeps auth state encrypted and fresh at each spawn, and runs named servers", () => {
-    expect(get(values, "hub.extraEnv.JUPYTERHUB_CRYPT_KEY")).toEqual({ valueFrom: { secretKeyRef: { name: "hubfleet-auth-state-key", key: "crypt-key" } } });
+    expect(get(values, "hub.extraEnv.JUPYTERHUB_CRYPT_KEY")).toEqual({
+      valueFrom: { secretKeyRef: { name: "hubfleet-auth-state-key", key: "crypt-key" } },
+    });
     expect(get(values, "hub.config.Authenticator")).toEqual({ enable_auth_state: true, auto_login: true, refresh_pre_spawn: true });
     expect(Object.keys(get(values, "hub.extraConfig") as object)).toEqual(["hubfleet-05-auth-state-key", "hubfleet-30-renku-preset"]);
     expect(get(values, "hub.config.JupyterHub.allow_named_servers")).toBe(true);
   });
 
   it("lets a server read its own user's auth state, the only scope added to the defaults", () => {
-    expect(get(values, "hub.loadRoles.server.scopes")).toEqual(["users:activity!user", "access:servers!user", "read:users:name!user", "admin:auth_state!user"]);
+    expect(get(values, "hub.loadRoles.server.scopes")).toEqual([
+      "users:activity!user",
+      "access:servers!user",
+      "read:users:name!user",
+      "admin:auth_state!user",
+    ]);
     expect(get(values, "hub.loadRoles.user.scopes")).toEqual(["self", "admin:auth_state!user"]);
   });
 
@@ -41,7 +57,11 @@ describe("the Renku-style preset's hub values", () => {
 
   it("runs the hook file the Python tests test, and gives servers the git program", () => {
     expect(get(values, "hub.extraConfig.hubfleet-30-renku-preset")).toBe(hubFile("renku_preset.py"));
-    expect(get(values, "singleuser.extraFiles.hubfleet-renku-git")).toEqual({ mountPath: "/usr/local/share/hubfleet/renku_git.py", stringData: hubFile("renku_git.py"), mode: 0o444 });
+    expect(get(values, "singleuser.extraFiles.hubfleet-renku-git")).toEqual({
+      mountPath: "/usr/local/share/hubfleet/renku_git.py",
+      stringData: hubFile("renku_git.py"),
+      mode: 0o444,
+    });
     expect(hubFile("renku_preset.py")).toContain('GIT_SCRIPT_PATH = "/usr/local/share/hubfleet/renku_git.py"');
     expect(get(values, "custom.hubfleetRenku.podScript")).toBe(hubFile("renku_git.py"));
   });
@@ -108,13 +128,27 @@ print(json.dumps({"form": form, "options": options, "image": spawner.init_contai
 
   it("sends GPU servers where the cluster's GPU placement says", () => {
     const gpu = dedicatedPoolScheduling({ gpu: true }).gpu!;
-    const settings = get(renkuPresetFragment({ ...INPUT, gpuPlacement: gpu, choices: { ...RENKU_DEFAULT_CHOICES, gpu: [0, 1] } }).values, "custom.hubfleetRenku") as { gpuPlacement: unknown };
+    const settings = get(
+      renkuPresetFragment({ ...INPUT, gpuPlacement: gpu, choices: { ...RENKU_DEFAULT_CHOICES, gpu: [0, 1] } }).values,
+      "custom.hubfleetRenku",
+    ) as { gpuPlacement: unknown };
     expect(settings.gpuPlacement).toEqual({ nodeSelector: { ...gpu.nodeSelector }, tolerations: gpu.tolerations.map((t) => ({ ...t })) });
-    expect(renkuPresetProblems({ ...INPUT, choices: { ...RENKU_DEFAULT_CHOICES, gpu: [0, 1] } })).toEqual(["choices.gpu offers GPUs, but the cluster has no GPU pool"]);
+    expect(renkuPresetProblems({ ...INPUT, choices: { ...RENKU_DEFAULT_CHOICES, gpu: [0, 1] } })).toEqual([
+      "choices.gpu offers GPUs, but the cluster has no GPU pool",
+    ]);
   });
 
   it.skipIf(!chartFilesPresent)(`passes the chart's schema (${chartFilesPresent ? "chart present" : SKIP_REASON})`, () => {
     expect(chartSchemaErrors(values)).toEqual([]);
-    expect(chartSchemaErrors(renkuPresetFragment({ ...INPUT, homeVolume: true, gpuPlacement: { nodeSelector: { a: "b" }, tolerations: [] }, choices: { cpu: [1], memory: ["2G"], gpu: [0, 1], defaultUrl: ["/rstudio", "/lab"] } }).values)).toEqual([]);
+    expect(
+      chartSchemaErrors(
+        renkuPresetFragment({
+          ...INPUT,
+          homeVolume: true,
+          gpuPlacement: { nodeSelector: { a: "b" }, tolerations: [] },
+          choices: { cpu: [1], memory: ["2G"], gpu: [0, 1], defaultUrl: ["/rstudio", "/lab"] },
+        }).values,
+      ),
+    ).toEqual([]);
   });
 });

@@ -54,7 +54,11 @@ describe("the Route53 endpoint records", () => {
   });
 
   it("uses a zone id as given, without a lookup", () => {
-    expect(plan.one(RECORD, "plain-dns-a-record").inputs).toMatchObject({ zoneId: "Z0123456789ABCDEFGHIJ", name: "hub.example.org", records: ["198.51.100.4"] });
+    expect(plan.one(RECORD, "plain-dns-a-record").inputs).toMatchObject({
+      zoneId: "Z0123456789ABCDEFGHIJ",
+      name: "hub.example.org",
+      records: ["198.51.100.4"],
+    });
   });
 
   it("creates its records through the provider it is given, not an ambient one", () => {
@@ -76,7 +80,9 @@ describe("the Route53 endpoint records", () => {
     expect(route53.isInsideZone("Notebooks.Example.org.", "example.org")).toBe(true);
     expect(route53.isInsideZone("example.org", "example.org.")).toBe(true);
     expect(route53.isInsideZone("badexample.org", "example.org")).toBe(false);
-    expect(route53.route53RecordsProblems({ hostname: "hub.other.org", zone: { name: "example.org" } })[0]?.message).toMatch(/not inside the hosted zone/);
+    expect(route53.route53RecordsProblems({ hostname: "hub.other.org", zone: { name: "example.org" } })[0]?.message).toMatch(
+      /not inside the hosted zone/,
+    );
     expect(route53.route53RecordsProblems({ hostname: "hub.example.org", zone: { id: "/hostedzone/Z123" } })).toHaveLength(1);
   });
 });

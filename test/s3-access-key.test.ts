@@ -37,7 +37,12 @@ const sideOf = (type: string, role: string, suffix: string) => plan.one(type, `-
 
 describe("the buckets", () => {
   it("are the tenant's public, lake and notebooks buckets, named from the prefix and the tenant", () => {
-    expect(plan.ofType(BUCKET).map((b) => b.inputs.bucket).sort()).toEqual(["hubfleet-acme-lake", "hubfleet-acme-notebooks", "hubfleet-acme-public"]);
+    expect(
+      plan
+        .ofType(BUCKET)
+        .map((b) => b.inputs.bucket)
+        .sort(),
+    ).toEqual(["hubfleet-acme-lake", "hubfleet-acme-notebooks", "hubfleet-acme-public"]);
   });
 
   it("are created through the given aws provider, inherited from the component", () => {
@@ -62,7 +67,9 @@ describe("the buckets", () => {
   });
 
   it.each(ROLES)("%s: encrypted by default with SSE-S3, customer-provided keys refused", (role) => {
-    expect(sideOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", role, "encryption").inputs).toEqual({
+    expect(
+      sideOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", role, "encryption").inputs,
+    ).toEqual({
       bucket: `hubfleet-acme-${role}`,
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
     });
@@ -90,18 +97,28 @@ describe("the buckets", () => {
     for (const v of versioned) expect(v.inputs.versioningConfiguration).toEqual({ status: "Enabled" });
   });
 
-  it.each(["lake", "notebooks"])("%s: aborts incomplete uploads after 7 days and expires noncurrent versions after the configured days, after versioning", (role) => {
-    const lifecycle = sideOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", role, "lifecycle");
-    expect(lifecycle.inputs.rules).toEqual([
-      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
-      { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 14 } },
-    ]);
-    expect(lifecycle.dependencies).toContain(sideOf("aws:s3/bucketVersioning:BucketVersioning", role, "versioning").urn);
-  });
+  it.each(["lake", "notebooks"])(
+    "%s: aborts incomplete uploads after 7 days and expires noncurrent versions after the configured days, after versioning",
+    (role) => {
+      const lifecycle = sideOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", role, "lifecycle");
+      expect(lifecycle.inputs.rules).toEqual([
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: {},
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+        { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 14 } },
+      ]);
+      expect(lifecycle.dependencies).toContain(sideOf("aws:s3/bucketVersioning:BucketVersioning", role, "versioning").urn);
+    },
+  );
 
   it("public: aborts incomplete uploads too", () => {
     const lifecycle = sideOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "public", "lifecycle");
-    expect(lifecycle.inputs.rules).toEqual([expect.objectContaining({ id: "abort-incomplete-multipart-uploads", abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } })]);
+    expect(lifecycle.inputs.rules).toEqual([
+      expect.objectContaining({ id: "abort-incomplete-multipart-uploads", abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }),
+    ]);
   });
 
   it.each(ROLES)("%s: disposable, so force-destroyed and not protected", (role) => {
@@ -112,7 +129,11 @@ describe("the buckets", () => {
   it("exports the public bucket's name for the other tenant stacks, and no OIDC provider", async () => {
     expect(Object.keys(storage.outputs)).toEqual(["publicBucketName"]);
     expect(await resolveOutputs(storage.outputs.publicBucketName)).toBe("hubfleet-acme-public");
-    expect(await resolveOutputs(storage.buckets)).toEqual({ public: "hubfleet-acme-public", lake: "hubfleet-acme-lake", notebooks: "hubfleet-acme-notebooks" });
+    expect(await resolveOutputs(storage.buckets)).toEqual({
+      public: "hubfleet-acme-public",
+      lake: "hubfleet-acme-lake",
+      notebooks: "hubfleet-acme-notebooks",
+    });
     expect(await resolveOutputs(storage.region)).toBe("eu-west-1");
   });
 });
@@ -126,7 +147,13 @@ describe("access-key credentials", () => {
     const userPolicy = plan.one("aws:iam/userPolicy:UserPolicy");
     expect(userPolicy.inputs.user).toBe("hubfleet-acme-notebooks");
     const document = JSON.parse(userPolicy.inputs.policy as string);
-    expect(document.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["ListPublicBucket", "ReadPublicObjects", "WritePublicKeepMarker", "ListOwnBuckets", "ReadWriteOwnObjects"]);
+    expect(document.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      "ListPublicBucket",
+      "ReadPublicObjects",
+      "WritePublicKeepMarker",
+      "ListOwnBuckets",
+      "ReadWriteOwnObjects",
+    ]);
     expect(document.Statement[2].Resource).toEqual(["arn:aws:s3:::hubfleet-acme-public/.s3keep"]);
   });
 

@@ -29,7 +29,6 @@ describe("an S3 tenant with an access key", () => {
     expectEveryBucketHardened(plan);
   });
 
-
   it("puts the key into the notebook-env Secret, never into the hub values", () => {
     const secret = plan.one("kubernetes:core/v1:Secret", "-notebook-env").inputs.stringData as Record<string, unknown>;
     expect(secret).toMatchObject({ AWS_ACCESS_KEY_ID: SECRET, AWS_SECRET_ACCESS_KEY: SECRET });

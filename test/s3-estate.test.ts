@@ -42,7 +42,9 @@ describe("the habari-kisumu stack", () => {
     expect(JSON.stringify(trust.Statement[0].Condition)).toContain("system:serviceaccount:habari-kisumu:notebook");
     expect(plan.one("kubernetes:core/v1:ServiceAccount").inputs.metadata).toMatchObject({ name: "notebook", namespace: "habari-kisumu" });
     // Every reference reads the cluster stack: no tenant depends on another tenant.
-    expect(new Set(plan.ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name))).toEqual(new Set(["organization/hubfleet/habari-cluster"]));
+    expect(new Set(plan.ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name))).toEqual(
+      new Set(["organization/hubfleet/habari-cluster"]),
+    );
   });
 
   it("runs notebook pods as that service account with a projected STS token", () => {
@@ -54,10 +56,22 @@ describe("the habari-kisumu stack", () => {
 
   it("gives notebook pods Habari's variables, from the notebook-env Secret by reference", () => {
     const env = values().singleuser.extraEnv as Record<string, unknown>;
-    for (const name of ["AWS_DEFAULT_REGION", "AWS_ROLE_ARN", "S3_BUCKET_NAME_PUBLIC", "S3_BUCKET_NAME_LAKE", "S3_BUCKET_NAME_NOTEBOOKS", "EXPLORE_DB_HOST", "EXPLORE_DB_USER", "EXPLORE_DB_PASSWORD", "EXPLORE_DB_NAME"]) {
+    for (const name of [
+      "AWS_DEFAULT_REGION",
+      "AWS_ROLE_ARN",
+      "S3_BUCKET_NAME_PUBLIC",
+      "S3_BUCKET_NAME_LAKE",
+      "S3_BUCKET_NAME_NOTEBOOKS",
+      "EXPLORE_DB_HOST",
+      "EXPLORE_DB_USER",
+      "EXPLORE_DB_PASSWORD",
+      "EXPLORE_DB_NAME",
+    ]) {
       expect(env[name], name).toEqual({ valueFrom: { secretKeyRef: { name: expect.any(String), key: name } } });
     }
     expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
-    expect(plan.one("kubernetes:core/v1:Secret", "-notebook-env").inputs.stringData).toEqual(expect.objectContaining({ AWS_ROLE_ARN: SECRET }));
+    expect(plan.one("kubernetes:core/v1:Secret", "-notebook-env").inputs.stringData).toEqual(
+      expect.objectContaining({ AWS_ROLE_ARN: SECRET }),
+    );
   });
 });

@@ -15,7 +15,11 @@ import { s3BucketName, s3BucketNameProblems, s3BucketNames, tenantBucketNameProb
 import { planStack } from "../stacks/plan";
 import { problemsOf } from "./support/configs";
 
-const BUCKETS = { public: "hubfleet-habari-nairobi-public", lake: "hubfleet-habari-kisumu-lake", notebooks: "hubfleet-habari-kisumu-notebooks" };
+const BUCKETS = {
+  public: "hubfleet-habari-nairobi-public",
+  lake: "hubfleet-habari-kisumu-lake",
+  notebooks: "hubfleet-habari-kisumu-notebooks",
+};
 
 function statement(document: PolicyDocument, sid: string): PolicyStatement {
   const found = document.Statement.filter((s) => s.Sid === sid);
@@ -28,7 +32,13 @@ describe("tenantBucketAccessPolicy", () => {
 
   it("is a 2012-10-17 document of exactly five named Allow statements", () => {
     expect(policy.Version).toBe("2012-10-17");
-    expect(policy.Statement.map((s) => s.Sid)).toEqual(["ListPublicBucket", "ReadPublicObjects", "WritePublicKeepMarker", "ListOwnBuckets", "ReadWriteOwnObjects"]);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      "ListPublicBucket",
+      "ReadPublicObjects",
+      "WritePublicKeepMarker",
+      "ListOwnBuckets",
+      "ReadWriteOwnObjects",
+    ]);
     expect(policy.Statement.every((s) => s.Effect === "Allow" && s.Principal === undefined && s.Condition === undefined)).toBe(true);
   });
 
@@ -37,7 +47,10 @@ describe("tenantBucketAccessPolicy", () => {
       Action: ["s3:GetBucketLocation", "s3:ListBucket"],
       Resource: ["arn:aws:s3:::hubfleet-habari-nairobi-public"],
     });
-    expect(statement(policy, "ReadPublicObjects")).toMatchObject({ Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::hubfleet-habari-nairobi-public/*"] });
+    expect(statement(policy, "ReadPublicObjects")).toMatchObject({
+      Action: ["s3:GetObject"],
+      Resource: ["arn:aws:s3:::hubfleet-habari-nairobi-public/*"],
+    });
   });
 
   it("writes only the .s3keep marker of the public bucket", () => {
@@ -46,7 +59,9 @@ describe("tenantBucketAccessPolicy", () => {
       Action: ["s3:PutObject"],
       Resource: ["arn:aws:s3:::hubfleet-habari-nairobi-public/.s3keep"],
     });
-    const publicWrites = policy.Statement.filter((s) => s.Resource?.some((r) => r.includes(BUCKETS.public)) && s.Action.some((a) => /Put|Delete/.test(a)));
+    const publicWrites = policy.Statement.filter(
+      (s) => s.Resource?.some((r) => r.includes(BUCKETS.public)) && s.Action.some((a) => /Put|Delete/.test(a)),
+    );
     expect(publicWrites.map((s) => s.Sid)).toEqual(["WritePublicKeepMarker"]);
   });
 
@@ -66,7 +81,8 @@ describe("tenantBucketAccessPolicy", () => {
 
   it("administers no bucket: no policy, ACL, versioning, lifecycle or deletion of buckets", () => {
     const actions = policy.Statement.flatMap((s) => s.Action);
-    for (const action of actions) expect(action).not.toMatch(/Policy|Acl|Versioning|Lifecycle|DeleteBucket|CreateBucket|Encryption|PublicAccess/);
+    for (const action of actions)
+      expect(action).not.toMatch(/Policy|Acl|Versioning|Lifecycle|DeleteBucket|CreateBucket|Encryption|PublicAccess/);
   });
 });
 
@@ -92,7 +108,8 @@ describe("tlsOnlyBucketPolicy", () => {
 describe("webIdentityTrustPolicy", () => {
   const issuerUrl = "https://container.googleapis.com/v1/projects/habari-data-platform/locations/europe-west4/clusters/habari";
   const policy = webIdentityTrustPolicy({
-    oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/container.googleapis.com/v1/projects/habari-data-platform/locations/europe-west4/clusters/habari",
+    oidcProviderArn:
+      "arn:aws:iam::123456789012:oidc-provider/container.googleapis.com/v1/projects/habari-data-platform/locations/europe-west4/clusters/habari",
     issuerUrl,
     namespace: "habari-kisumu",
     serviceAccount: "notebook",
@@ -124,13 +141,23 @@ describe("webIdentityTrustPolicy", () => {
 });
 
 describe("the wildcard rule", () => {
-  const allow = (Action: string[], Resource: string[]): PolicyDocument => ({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Action, Resource }] });
+  const allow = (Action: string[], Resource: string[]): PolicyDocument => ({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "S", Effect: "Allow", Action, Resource }],
+  });
 
   it("holds for every document hubfleet writes", () => {
     expect(policyWildcardProblems(tenantBucketAccessPolicy(BUCKETS))).toEqual([]);
     expect(policyWildcardProblems(tlsOnlyBucketPolicy(BUCKETS.lake))).toEqual([]);
     expect(
-      policyWildcardProblems(webIdentityTrustPolicy({ oidcProviderArn: "arn:aws:iam::1:oidc-provider/x", issuerUrl: "https://x", namespace: "n", serviceAccount: "s" })),
+      policyWildcardProblems(
+        webIdentityTrustPolicy({
+          oidcProviderArn: "arn:aws:iam::1:oidc-provider/x",
+          issuerUrl: "https://x",
+          namespace: "n",
+          serviceAccount: "s",
+        }),
+      ),
     ).toEqual([]);
   });
 
@@ -140,12 +167,17 @@ describe("the wildcard rule", () => {
     expect(policyWildcardProblems(allow(["s3:Get*"], ["arn:aws:s3:::b"]))).toEqual(["S: allows the wildcard action s3:Get*"]);
     expect(policyWildcardProblems(allow(["s3:GetObject"], ["*"]))).toEqual(["S: names the wildcard resource *"]);
     expect(policyWildcardProblems(allow(["s3:GetObject"], ["arn:aws:s3:::*"]))).toEqual(["S: names the wildcard resource arn:aws:s3:::*"]);
-    expect(policyWildcardProblems(allow(["s3:GetObject"], ["arn:aws:s3:::hubfleet-*/*"]))).toEqual(["S: names the wildcard resource arn:aws:s3:::hubfleet-*/*"]);
+    expect(policyWildcardProblems(allow(["s3:GetObject"], ["arn:aws:s3:::hubfleet-*/*"]))).toEqual([
+      "S: names the wildcard resource arn:aws:s3:::hubfleet-*/*",
+    ]);
     expect(policyWildcardProblems(allow(["s3:GetObject"], ["arn:aws:s3:::b/*"]))).toEqual([]);
   });
 
   it("lets a Deny use s3:* only, and never `*`", () => {
-    const deny = (Action: string[]): PolicyDocument => ({ Version: "2012-10-17", Statement: [{ Sid: "D", Effect: "Deny", Principal: "*", Action, Resource: ["arn:aws:s3:::b"] }] });
+    const deny = (Action: string[]): PolicyDocument => ({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "D", Effect: "Deny", Principal: "*", Action, Resource: ["arn:aws:s3:::b"] }],
+    });
     expect(policyWildcardProblems(deny(["s3:*"]))).toEqual([]);
     expect(policyWildcardProblems(deny(["*"]))).toEqual(["D: denies *; a Deny may use only s3:*"]);
   });
@@ -178,7 +210,10 @@ describe("S3 bucket names", () => {
     expect(s3BucketNameProblems("hubfleet-habari-kisumu-notebooks")).toEqual([]);
     expect(s3BucketNameProblems("ab")).toEqual(["ab has 2 characters; a bucket name has 3 to 63"]);
     expect(s3BucketNameProblems("a".repeat(64))).toHaveLength(1);
-    expect(s3BucketNameProblems("Upper")).toEqual(["Upper may hold only lowercase letters, digits, '.' and '-'", "Upper must begin and end with a letter or digit"]);
+    expect(s3BucketNameProblems("Upper")).toEqual([
+      "Upper may hold only lowercase letters, digits, '.' and '-'",
+      "Upper must begin and end with a letter or digit",
+    ]);
     expect(s3BucketNameProblems("under_score")).toEqual(["under_score may hold only lowercase letters, digits, '.' and '-'"]);
     expect(s3BucketNameProblems("-abc")).toEqual(["-abc must begin and end with a letter or digit"]);
     expect(s3BucketNameProblems("a..b")).toEqual(["a..b must not hold two adjacent periods"]);
@@ -213,7 +248,9 @@ describe("the config's S3 keys", () => {
   it("refuses a bucket prefix that makes names S3 reserves, keyed to the prefix, before any resource", () => {
     const found = problems({ bucketPrefix: "xn--org" });
     expect(found).toHaveLength(3);
-    expect(found[0]).toBe("hubfleet:storage.s3.bucketPrefix: gives an invalid bucket name: xn--org-acme-lake must not begin with xn--, which S3 reserves");
+    expect(found[0]).toBe(
+      "hubfleet:storage.s3.bucketPrefix: gives an invalid bucket name: xn--org-acme-lake must not begin with xn--, which S3 reserves",
+    );
   });
 
   it("defaults to webIdentity on GKE and to creating the OIDC provider and public bucket on a dedicated cluster", () => {
@@ -228,9 +265,15 @@ describe("the config's S3 keys", () => {
   it("on a shared cluster, reads the public bucket and OIDC provider from the cluster stack and refuses to make them", () => {
     const shared = { ...s3Tenant({}), gcp: undefined, cluster: { kind: "shared", shared: { stack: "org/hubfleet/fleet" } } };
     const storage = planStack({ values: shared, securePaths: new Set(["hub.auth.clientSecret"]) }).tenant?.storage;
-    expect(storage).toMatchObject({ credentials: { oidcProvider: { stack: "org/hubfleet/fleet" } }, args: { publicBucket: { stack: "org/hubfleet/fleet" } } });
+    expect(storage).toMatchObject({
+      credentials: { oidcProvider: { stack: "org/hubfleet/fleet" } },
+      args: { publicBucket: { stack: "org/hubfleet/fleet" } },
+    });
     const owned = { ...shared, storage: { kind: "s3", s3: { publicBucket: { create: true }, oidcProvider: { create: true } } } };
-    expect(problemsOf(owned, ["hub.auth.clientSecret"]).map((p) => p.split(":")[1])).toEqual(["storage.s3.oidcProvider", "storage.s3.publicBucket"]);
+    expect(problemsOf(owned, ["hub.auth.clientSecret"]).map((p) => p.split(":")[1])).toEqual([
+      "storage.s3.oidcProvider",
+      "storage.s3.publicBucket",
+    ]);
   });
 
   it("refuses an OIDC provider with access-key credentials", () => {

@@ -27,7 +27,12 @@ beforeAll(async () => {
       publicBucket: { stack: OWNER_STACK },
       noncurrentVersionDays: 30,
       protection: "production",
-      credentials: { kind: "webIdentity", issuer: pulumi.output(ISSUER), oidcProvider: { create: true }, namespace: pulumi.output("habari-kisumu") },
+      credentials: {
+        kind: "webIdentity",
+        issuer: pulumi.output(ISSUER),
+        oidcProvider: { create: true },
+        namespace: pulumi.output("habari-kisumu"),
+      },
     },
     { providers: [awsProvider, kubernetes] },
   );
@@ -84,7 +89,9 @@ describe("web-identity credentials", () => {
     const rolePolicy = plan.one("aws:iam/rolePolicy:RolePolicy");
     expect(rolePolicy.inputs.role).toBe("hubfleet-habari-kisumu-notebooks");
     const document = JSON.parse(rolePolicy.inputs.policy as string);
-    expect(document.Statement.find((s: { Sid: string }) => s.Sid === "ReadPublicObjects").Resource).toEqual([`arn:aws:s3:::<${OWNER_STACK}.publicBucketName>/*`]);
+    expect(document.Statement.find((s: { Sid: string }) => s.Sid === "ReadPublicObjects").Resource).toEqual([
+      `arn:aws:s3:::<${OWNER_STACK}.publicBucketName>/*`,
+    ]);
     expect(document.Statement.find((s: { Sid: string }) => s.Sid === "ReadWriteOwnObjects").Resource).toEqual([
       "arn:aws:s3:::hubfleet-habari-kisumu-lake/*",
       "arn:aws:s3:::hubfleet-habari-kisumu-notebooks/*",

@@ -38,7 +38,10 @@ describe("the openhexa example", () => {
 
   it("makes the auth-state key before the release, and writes no OAuth client secret", () => {
     const key = one(plan, "kubernetes:core/v1:Secret", "-auth-state-key-secret");
-    expect(key.inputs).toMatchObject({ metadata: { name: "hubfleet-auth-state-key", namespace: "hexa-notebooks" }, stringData: { "crypt-key": "[secret]" } });
+    expect(key.inputs).toMatchObject({
+      metadata: { name: "hubfleet-auth-state-key", namespace: "hexa-notebooks" },
+      stringData: { "crypt-key": "[secret]" },
+    });
     expect(releaseDependsOn(plan, key)).toBe(true);
     expect(one(plan, "kubernetes:core/v1:Secret", "-hub-auth").inputs.stringData).toEqual({});
   });
@@ -58,7 +61,10 @@ describe("the openhexa example", () => {
     expect(script).toContain("hexa_notebooks_hub");
     expect(script).toContain("hexa_notebooks_explore");
     // The admin's password is in the admin namespace's Secret only, and secret there.
-    expect(one(plan, "kubernetes:core/v1:Secret", "-database-isolation-admin-url").inputs).toMatchObject({ metadata: { namespace: "hexa-notebooks-db-admin" }, stringData: { url: "[secret]" } });
+    expect(one(plan, "kubernetes:core/v1:Secret", "-database-isolation-admin-url").inputs).toMatchObject({
+      metadata: { namespace: "hexa-notebooks-db-admin" },
+      stringData: { url: "[secret]" },
+    });
   });
 
   it("writes the A and CAA records in Route53 through the estate's aws provider, before the release", () => {
@@ -76,9 +82,17 @@ describe("the openhexa example", () => {
   });
 
   it("runs the seed's sizes, culling and placeholders", () => {
-    expect(values.singleuser).toMatchObject({ cpu: { guarantee: 0.05, limit: 4 }, memory: { guarantee: "512M", limit: "32G" }, defaultUrl: "/lab" });
+    expect(values.singleuser).toMatchObject({
+      cpu: { guarantee: 0.05, limit: 4 },
+      memory: { guarantee: "512M", limit: "32G" },
+      defaultUrl: "/lab",
+    });
     expect(values.cull).toMatchObject({ timeout: 3600, every: 300 });
-    expect(values.scheduling).toMatchObject({ userScheduler: { enabled: true }, podPriority: { enabled: true }, userPlaceholder: { enabled: true, replicas: 4 } });
+    expect(values.scheduling).toMatchObject({
+      userScheduler: { enabled: true },
+      podPriority: { enabled: true },
+      userPlaceholder: { enabled: true, replicas: 4 },
+    });
   });
 });
 
@@ -119,7 +133,11 @@ describe("the pipalhub example", () => {
   const values = renderedHubValues("pipalhub") as Values;
 
   it("names the hub in pipal.in and has no database server", () => {
-    expect(ofType(plan, "digitalocean:index/dnsRecord:DnsRecord").map((r) => [r.inputs.domain, r.inputs.name, r.inputs.type]).sort()).toEqual([
+    expect(
+      ofType(plan, "digitalocean:index/dnsRecord:DnsRecord")
+        .map((r) => [r.inputs.domain, r.inputs.name, r.inputs.type])
+        .sort(),
+    ).toEqual([
       ["pipal.in", "lab", "A"],
       ["pipal.in", "lab", "CAA"],
     ]);
@@ -129,7 +147,9 @@ describe("the pipalhub example", () => {
   });
 
   it("autosaves every 5 seconds and culls no server, as the seed", () => {
-    expect(values.singleuser.extraFiles["hubfleet-lab-overrides"].data).toEqual({ "@jupyterlab/docmanager-extension:plugin": { autosaveInterval: 5 } });
+    expect(values.singleuser.extraFiles["hubfleet-lab-overrides"].data).toEqual({
+      "@jupyterlab/docmanager-extension:plugin": { autosaveInterval: 5 },
+    });
     expect(values.cull.enabled).toBe(false);
   });
 });

@@ -14,25 +14,36 @@ import { runScripts, securityProblems } from "../scripts/ci/workflow-rules";
 
 const projectDir = path.resolve(__dirname, "..");
 const workflowDir = path.join(projectDir, ".github", "workflows");
-const workflowFiles = fs.readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflowFiles = fs
+  .readdirSync(workflowDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const read = (file: string) => fs.readFileSync(path.join(workflowDir, file), "utf8");
 const parsed = (file: string) => parseYaml(read(file)) as Record<string, unknown>;
 
 /** Errors per file from GitHub's workflow parser, run once for all files (an ESM package, in its own process). */
 function validate(files: readonly string[]): Record<string, string[]> {
-  const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/ci/validate-workflows.ts", "--json", ...files], { cwd: projectDir, encoding: "utf8" });
+  const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/ci/validate-workflows.ts", "--json", ...files], {
+    cwd: projectDir,
+    encoding: "utf8",
+  });
   if (run.status !== 0 && run.status !== 1) throw new Error(`validate-workflows.ts failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as Record<string, string[]>;
 }
 
 describe("workflow schema", () => {
   it("finds the three workflows the project runs, and their helpers", () => {
-    expect(workflowFiles).toEqual(expect.arrayContaining(["pull-request.yml", "deploy.yml", "drift.yml", "deploy-stack.yml", "pr-comment.yml"]));
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining(["pull-request.yml", "deploy.yml", "drift.yml", "deploy-stack.yml", "pr-comment.yml"]),
+    );
   });
 
   // A broken copy proves the validator bites: a misspelt key and an unknown context.
   const broken = path.join(os.tmpdir(), `hubfleet-broken-workflow-${process.pid}.yml`);
-  fs.writeFileSync(broken, read("drift.yml").replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest").replace("${{ github.token }}", "${{ gihub.token }}"));
+  fs.writeFileSync(
+    broken,
+    read("drift.yml").replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest").replace("${{ github.token }}", "${{ gihub.token }}"),
+  );
   const report = validate([...workflowFiles.map((f) => path.join(".github", "workflows", f)), broken]);
   fs.rmSync(broken);
 
@@ -75,7 +86,13 @@ describe("shell in workflows and scripts/ci", () => {
   });
 
   it("scripts/ci/*.sh and scripts/install-system-deps.sh pass shellcheck", () => {
-    const scripts = [...fs.readdirSync(path.join(projectDir, "scripts", "ci")).filter((f) => f.endsWith(".sh")).map((f) => path.join("scripts", "ci", f)), "scripts/install-system-deps.sh"];
+    const scripts = [
+      ...fs
+        .readdirSync(path.join(projectDir, "scripts", "ci"))
+        .filter((f) => f.endsWith(".sh"))
+        .map((f) => path.join("scripts", "ci", f)),
+      "scripts/install-system-deps.sh",
+    ];
     expect(scripts.length).toBeGreaterThan(3);
     for (const script of scripts) {
       const result = shellcheck(path.join(projectDir, script));
@@ -105,7 +122,9 @@ describe("workflow security", () => {
 
   it("every third-party action line names the tag its SHA stands for", () => {
     for (const file of workflowFiles) {
-      for (const line of read(file).split("\n").filter((l) => /^\s*(- )?uses: (?!\.\/)/.test(l))) {
+      for (const line of read(file)
+        .split("\n")
+        .filter((l) => /^\s*(- )?uses: (?!\.\/)/.test(l))) {
         expect(line, file).toMatch(/@[0-9a-f]{40} # v\d+(\.\d+)*$/);
       }
     }
@@ -121,12 +140,16 @@ describe("workflow security", () => {
   });
 
   describe("rejects broken copies", () => {
-    const preview = () => structuredClone(parsed("pull-request.yml")) as { jobs: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+    const preview = () =>
+      structuredClone(parsed("pull-request.yml")) as { jobs: Record<string, Record<string, unknown>> } & Record<string, unknown>;
     const problems = (workflow: Record<string, unknown>) => securityProblems("copy.yml", workflow).join("\n");
 
     it("a stored Google key", () => {
       const w = preview();
-      (w.jobs.preview!.steps as Array<Record<string, unknown>>).push({ run: "true", env: { GOOGLE_CREDENTIALS: "${{ secrets.GOOGLE_CREDENTIALS }}" } });
+      (w.jobs.preview!.steps as Array<Record<string, unknown>>).push({
+        run: "true",
+        env: { GOOGLE_CREDENTIALS: "${{ secrets.GOOGLE_CREDENTIALS }}" },
+      });
       expect(problems(w)).toContain("GOOGLE_CREDENTIALS is not an allowed secret");
     });
 

@@ -17,7 +17,10 @@ beforeAll(async () => {
   plan = await installMockRuntime({ stack: "test" });
   workshop = await import("../components/hub/workshop");
   const participants = Object.fromEntries(
-    Object.entries(PASSWORDS).map(([name, password]) => [name, new ConfigSecret(`hubfleet:hub.auth.participants.${name}`, pulumi.secret(password))]),
+    Object.entries(PASSWORDS).map(([name, password]) => [
+      name,
+      new ConfigSecret(`hubfleet:hub.auth.participants.${name}`, pulumi.secret(password)),
+    ]),
   );
   users = new workshop.WorkshopUsers("pipal-workshop", { namespace: pulumi.output("pipal"), participants });
   await settle();
@@ -58,7 +61,10 @@ describe("WorkshopUsers", () => {
   });
 
   it("salts with a random password resource, kept in state, not a value that changes each run", () => {
-    expect(plan.one("random:index/randomPassword:RandomPassword", "pipal-workshop-salt").inputs).toMatchObject({ length: 32, special: false });
+    expect(plan.one("random:index/randomPassword:RandomPassword", "pipal-workshop-salt").inputs).toMatchObject({
+      length: 32,
+      special: false,
+    });
   });
 
   it("exposes the Secret's name", async () => {
@@ -72,7 +78,10 @@ describe("workshopHubValues", () => {
 
   it("mounts the Secret of hashes read-only where the authenticator reads it", () => {
     expect(hub().extraVolumes).toEqual([
-      expect.objectContaining({ name: "hubfleet-workshop-users", secret: expect.objectContaining({ secretName: "hubfleet-workshop-users" }) }),
+      expect.objectContaining({
+        name: "hubfleet-workshop-users",
+        secret: expect.objectContaining({ secretName: "hubfleet-workshop-users" }),
+      }),
     ]);
     expect(hub().extraVolumeMounts).toEqual([{ name: "hubfleet-workshop-users", mountPath: "/etc/hubfleet/workshop", readOnly: true }]);
     expect(workshop.WORKSHOP_AUTHENTICATOR_PY).toContain(`"${workshop.WORKSHOP_MOUNT_DIR}/${workshop.WORKSHOP_USERS_KEY}"`);

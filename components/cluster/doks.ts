@@ -37,7 +37,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { resourceName } from "../naming";
 import { assertNoProblems, type ArgProblem } from "../problems";
 import { doksSizeProblem, resolveDropletSize } from "./doks-sizes";
-import { SYSTEM_POOL_LABELS, USER_POOL_LABELS, USER_POOL_TAINT, dedicatedPoolScheduling, type HubScheduling, type Taint } from "./scheduling";
+import {
+  SYSTEM_POOL_LABELS,
+  USER_POOL_LABELS,
+  USER_POOL_TAINT,
+  dedicatedPoolScheduling,
+  type HubScheduling,
+  type Taint,
+} from "./scheduling";
 
 export type MaintenanceDay = "any" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
 
@@ -122,18 +129,26 @@ export function doksMaintenancePolicy(maintenance: DoksClusterArgs["maintenance"
 /** Every problem with the args, each naming the argument to change; empty when they are sound. */
 export function doksClusterProblems(args: DoksClusterArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (!/^1\.[0-9]{2}$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a Kubernetes minor version such as 1.36` });
+  if (!/^1\.[0-9]{2}$/.test(args.version))
+    problems.push({ arg: "version", message: `${args.version} is not a Kubernetes minor version such as 1.36` });
   if (!/^([01][0-9]|2[0-3]):00$/.test(args.maintenance.startTime)) {
     problems.push({ arg: "maintenance.startTime", message: `${args.maintenance.startTime} is not a whole hour in UTC (HH:00)` });
   }
-  for (const [which, pool] of [["systemPool", args.systemPool], ["userPool", args.userPool]] as const) {
+  for (const [which, pool] of [
+    ["systemPool", args.systemPool],
+    ["userPool", args.userPool],
+  ] as const) {
     const sizeProblem = doksSizeProblem(pool.size);
     if (sizeProblem) problems.push({ arg: `${which}.size`, message: sizeProblem });
-    if (pool.minNodes > pool.maxNodes) problems.push({ arg: `${which}.minNodes`, message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
+    if (pool.minNodes > pool.maxNodes)
+      problems.push({ arg: `${which}.minNodes`, message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
   }
   // DOKS scales an extra pool to zero, but the cluster needs a node for the hub, the proxy and CoreDNS.
   if (args.systemPool.minNodes < 1) {
-    problems.push({ arg: "systemPool.minNodes", message: "must be at least 1 on DOKS: the default pool runs the hub, the proxy and CoreDNS" });
+    problems.push({
+      arg: "systemPool.minNodes",
+      message: "must be at least 1 on DOKS: the default pool runs the hub, the proxy and CoreDNS",
+    });
   }
   if (args.userPool.maxNodes < 1) problems.push({ arg: "userPool.maxNodes", message: "must be at least 1" });
   return problems;
@@ -228,7 +243,9 @@ export class DoksCluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.id, cluster.name, cluster.endpoint, cluster.kubeConfigs])
-        .apply(([id, clusterName, endpoint, configs]) => doksKubeconfig({ id, name: clusterName, endpoint, caCertificate: configs[0]?.clusterCaCertificate ?? "" })),
+        .apply(([id, clusterName, endpoint, configs]) =>
+          doksKubeconfig({ id, name: clusterName, endpoint, caCertificate: configs[0]?.clusterCaCertificate ?? "" }),
+        ),
     );
     this.provider = new k8s.Provider(
       `${name}-kubernetes`,

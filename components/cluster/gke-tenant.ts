@@ -14,7 +14,15 @@ import { resourceName } from "../naming";
 import { assertNoProblems, type ArgProblem } from "../problems";
 import { gkeKubeconfig } from "./gke";
 import { gkeNodePoolArgs } from "./gke-node-pool";
-import { TENANT_LABEL, USER_POOL_LABELS, USER_POOL_TAINT, dedicatedPoolScheduling, tenantPoolTaint, type HubScheduling, type Taint } from "./scheduling";
+import {
+  TENANT_LABEL,
+  USER_POOL_LABELS,
+  USER_POOL_TAINT,
+  dedicatedPoolScheduling,
+  tenantPoolTaint,
+  type HubScheduling,
+  type Taint,
+} from "./scheduling";
 
 /** The outputs a cluster stack exports and its tenants read. None holds a credential. */
 export const CLUSTER_STACK_OUTPUTS = {
@@ -60,7 +68,8 @@ export function tenantPoolPlacement(tenant: string): { labels: Record<string, st
 export function gkeTenantClusterProblems(args: Pick<GkeTenantClusterArgs, "ownUserPool">): ArgProblem[] {
   const problems: ArgProblem[] = [];
   const pool = args.ownUserPool;
-  if (pool && pool.minNodes > pool.maxNodes) problems.push({ arg: "ownUserPool.minNodes", message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
+  if (pool && pool.minNodes > pool.maxNodes)
+    problems.push({ arg: "ownUserPool.minNodes", message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
   if (pool && pool.maxNodes < 1) problems.push({ arg: "ownUserPool.maxNodes", message: "must be at least 1, or use no own pool" });
   return problems;
 }
@@ -90,7 +99,9 @@ export class GkeTenantCluster extends pulumi.ComponentResource {
     const kubeconfig = pulumi.secret(
       pulumi
         .all([facts.gcpProject, facts.clusterLocation, facts.clusterName, facts.clusterEndpoint, facts.clusterCaCertificate])
-        .apply(([project, location, clusterName, endpoint, caCertificate]) => gkeKubeconfig({ project, location, name: clusterName, endpoint, caCertificate })),
+        .apply(([project, location, clusterName, endpoint, caCertificate]) =>
+          gkeKubeconfig({ project, location, name: clusterName, endpoint, caCertificate }),
+        ),
     );
     this.provider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig, enableServerSideApply: true }, { parent: this });
 

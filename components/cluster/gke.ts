@@ -101,17 +101,31 @@ export function gkeServiceAccountIssuer(project: string, location: string, clust
 export function gkeClusterProblems(args: Pick<GkeClusterArgs, "region" | "zone" | "systemPool" | "userPool">): ArgProblem[] {
   const problems: ArgProblem[] = [];
   if (args.zone && !args.zone.startsWith(`${args.region}-`)) {
-    problems.push({ arg: "zone", message: `${args.zone} is not in region ${args.region}: pick a zone such as ${args.region}-b, or none for a regional cluster` });
+    problems.push({
+      arg: "zone",
+      message: `${args.zone} is not in region ${args.region}: pick a zone such as ${args.region}-b, or none for a regional cluster`,
+    });
   }
-  for (const [which, pool] of [["systemPool", args.systemPool], ["userPool", args.userPool]] as const) {
-    if (pool.minNodes > pool.maxNodes) problems.push({ arg: `${which}.minNodes`, message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
+  for (const [which, pool] of [
+    ["systemPool", args.systemPool],
+    ["userPool", args.userPool],
+  ] as const) {
+    if (pool.minNodes > pool.maxNodes)
+      problems.push({ arg: `${which}.minNodes`, message: `${pool.minNodes} exceeds maxNodes (${pool.maxNodes})` });
   }
-  if (args.systemPool.maxNodes < 1) problems.push({ arg: "systemPool.maxNodes", message: "must be at least 1: the system pool runs the hub and the proxy" });
+  if (args.systemPool.maxNodes < 1)
+    problems.push({ arg: "systemPool.maxNodes", message: "must be at least 1: the system pool runs the hub and the proxy" });
   return problems;
 }
 
 /** A kubeconfig that authenticates with `gke-gcloud-auth-plugin` (the user's gcloud credentials), as gcloud writes it. */
-export function gkeKubeconfig(cluster: { project: string; location: string; name: string; endpoint: string; caCertificate: string }): string {
+export function gkeKubeconfig(cluster: {
+  project: string;
+  location: string;
+  name: string;
+  endpoint: string;
+  caCertificate: string;
+}): string {
   const context = `gke_${cluster.project}_${cluster.location}_${cluster.name}`;
   return JSON.stringify({
     apiVersion: "v1",
@@ -211,7 +225,13 @@ export class GkeCluster extends pulumi.ComponentResource {
         enableLegacyAbac: false,
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
         ...(args.privateNodes
-          ? { privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: SUBNET_RANGES.controlPlane } }
+          ? {
+              privateClusterConfig: {
+                enablePrivateNodes: true,
+                enablePrivateEndpoint: false,
+                masterIpv4CidrBlock: SUBNET_RANGES.controlPlane,
+              },
+            }
           : {}),
         ...(args.authorizedNetworks.length > 0
           ? {
@@ -236,7 +256,13 @@ export class GkeCluster extends pulumi.ComponentResource {
     // GKE runs one node-pool operation per cluster at a time: the system pool goes first, so
     // that the namespace and the hub can start while the user and GPU pools are still queued.
     const queuedAfter: pulumi.Resource[] = [];
-    const pool = (role: string, settings: { machineType: string; minNodes: number; maxNodes: number; initialNodes: number }, labels: Record<string, string>, taints: Taint[], accelerator?: { type: string; count: number }) =>
+    const pool = (
+      role: string,
+      settings: { machineType: string; minNodes: number; maxNodes: number; initialNodes: number },
+      labels: Record<string, string>,
+      taints: Taint[],
+      accelerator?: { type: string; count: number },
+    ) =>
       new gcp.container.NodePool(
         `${name}-${role}`,
         gkeNodePoolArgs({

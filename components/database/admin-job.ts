@@ -102,7 +102,10 @@ export class DatabaseAdminJob extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const fromSecret = (envVar: string, key: string) => ({ name: envVar, valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key } } });
+    const fromSecret = (envVar: string, key: string) => ({
+      name: envVar,
+      valueFrom: { secretKeyRef: { name: adminSecret.metadata.name, key } },
+    });
     const script = new k8s.core.v1.ConfigMap(
       `${name}-script`,
       { metadata: { namespace: namespace.metadata.name, labels }, data: { [SCRIPT_FILE]: args.sql } },
@@ -120,7 +123,12 @@ export class DatabaseAdminJob extends pulumi.ComponentResource {
             spec: {
               restartPolicy: "Never",
               automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: PSQL_UID, runAsGroup: PSQL_UID, seccompProfile: { type: "RuntimeDefault" } },
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: PSQL_UID,
+                runAsGroup: PSQL_UID,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
               containers: [
                 {
                   name: "psql",

@@ -83,7 +83,8 @@ export const DATABASES = ["hub", "explore"] as const;
 
 export function cloudSqlProblems(args: CloudSqlPostgresArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (!/^POSTGRES_[0-9]+$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL version such as POSTGRES_16` });
+  if (!/^POSTGRES_[0-9]+$/.test(args.version))
+    problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL version such as POSTGRES_16` });
   // Enterprise Plus takes only db-perf-optimized tiers; hubfleet runs the Enterprise edition.
   if (!args.tier.startsWith("db-") || args.tier.startsWith("db-perf-optimized")) {
     problems.push({
@@ -94,7 +95,10 @@ export function cloudSqlProblems(args: CloudSqlPostgresArgs): ArgProblem[] {
   if (args.diskSizeGb < 10) problems.push({ arg: "diskSizeGb", message: `${args.diskSizeGb} is below Cloud SQL's minimum of 10` });
   for (const login of args.extraLogins ?? []) {
     if (!/^[a-z][a-z0-9_]{0,30}$/.test(login) || (DATABASES as readonly string[]).includes(login) || login === CLOUDSQL_ADMIN_USER) {
-      problems.push({ arg: "extraLogins", message: `${login} cannot be a database and login of its own: a lowercase name other than hub, explore and ${CLOUDSQL_ADMIN_USER}` });
+      problems.push({
+        arg: "extraLogins",
+        message: `${login} cannot be a database and login of its own: a lowercase name other than hub, explore and ${CLOUDSQL_ADMIN_USER}`,
+      });
     }
   }
   return problems;
@@ -228,7 +232,12 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
       );
     const job = new DatabaseAdminJob(
       `${name}-isolation`,
-      { tenant: args.tenant, adminUrl: pulumi.secret(adminUrl), sql: cloudSqlIsolationSql(args.postgis, args.extraLogins), dependsOn: [admin, ...after] },
+      {
+        tenant: args.tenant,
+        adminUrl: pulumi.secret(adminUrl),
+        sql: cloudSqlIsolationSql(args.postgis, args.extraLogins),
+        dependsOn: [admin, ...after],
+      },
       { parent: this, providers: [provider] },
     );
     return [admin, job.job];

@@ -75,11 +75,16 @@ export const DATABASE_SIZE_SLUG = /^(db|gd|so1_5|m)-[a-z0-9-]+$/;
 
 export function digitalOceanPostgresProblems(args: DigitalOceanPostgresArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (!/^[0-9]{2}$/.test(args.version)) problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL major version such as 16` });
+  if (!/^[0-9]{2}$/.test(args.version))
+    problems.push({ arg: "version", message: `${args.version} is not a PostgreSQL major version such as 16` });
   if (!DATABASE_SIZE_SLUG.test(args.size)) {
-    problems.push({ arg: "size", message: `${args.size} is not a database size slug such as db-s-1vcpu-1gb, gd-2vcpu-8gb, so1_5-2vcpu-16gb or m-2vcpu-16gb` });
+    problems.push({
+      arg: "size",
+      message: `${args.size} is not a database size slug such as db-s-1vcpu-1gb, gd-2vcpu-8gb, so1_5-2vcpu-16gb or m-2vcpu-16gb`,
+    });
   }
-  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3) problems.push({ arg: "nodeCount", message: `${args.nodeCount} must be 1, 2 or 3` });
+  if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1 || args.nodeCount > 3)
+    problems.push({ arg: "nodeCount", message: `${args.nodeCount} must be 1, 2 or 3` });
   return problems;
 }
 
@@ -129,7 +134,11 @@ export class DigitalOceanPostgres extends pulumi.ComponentResource implements Po
         { clusterId: cluster.id, name: database },
         { parent: this, dependsOn: [previous] },
       );
-      const user = new digitalocean.DatabaseUser(`${name}-${database}-user`, { clusterId: cluster.id, name: database }, { parent: this, dependsOn: [db] });
+      const user = new digitalocean.DatabaseUser(
+        `${name}-${database}-user`,
+        { clusterId: cluster.id, name: database },
+        { parent: this, dependsOn: [db] },
+      );
       previous = user;
       // The provider marks the generated password secret; pulumi.secret keeps it so through every apply.
       return { login: { database, user: database, password: pulumi.secret(user.password) }, resources: [db, user] };

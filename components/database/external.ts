@@ -46,7 +46,8 @@ export function externalPostgresProblems(args: ExternalPostgresArgs): string[] {
   const problems: string[] = [];
   if (!args.host) problems.push("host is empty");
   if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) problems.push(`port ${args.port} is not a TCP port`);
-  if (args.sslMode === "disable") problems.push("sslMode disable would send passwords in clear to a server outside the cluster; use require or stricter");
+  if (args.sslMode === "disable")
+    problems.push("sslMode disable would send passwords in clear to a server outside the cluster; use require or stricter");
   const logins = externalLogins(args.tenant);
   problems.push(...isolationSqlProblems({ logins: [logins.hub, logins.explore], adminIsSuperuser: args.adminIsSuperuser ?? false }));
   return problems;
@@ -82,11 +83,16 @@ export class ExternalPostgres extends pulumi.ComponentResource implements Postgr
       new random.RandomPassword(`${name}-${role}-password`, { length: 32, special: false }, { parent: this }).result;
     const hubPassword = password("hub");
     const explorePassword = password("explore");
-    const adminUrl = pulumi
-      .output(args.admin.password)
-      .apply((secret) =>
-        postgresUrl({ host: args.host, port: args.port, database: args.admin.database ?? "postgres", user: args.admin.user, password: secret, sslMode: args.sslMode }),
-      );
+    const adminUrl = pulumi.output(args.admin.password).apply((secret) =>
+      postgresUrl({
+        host: args.host,
+        port: args.port,
+        database: args.admin.database ?? "postgres",
+        user: args.admin.user,
+        password: secret,
+        sslMode: args.sslMode,
+      }),
+    );
     const job = new DatabaseAdminJob(
       `${name}-isolation`,
       {

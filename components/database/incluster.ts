@@ -78,7 +78,8 @@ ${DATABASES.map((role) => `  --set ${role}_password="$${passwordVariable(role)}"
 `;
 
 /** Writes a random superuser password into the pod's memory volume, used only to initialise an empty volume. */
-const SUPERUSER_PASSWORD_SCRIPT = "set -euo pipefail; umask 077; head -c 32 /dev/urandom | base64 --wrap=0 > /run/hubfleet-superuser/password";
+const SUPERUSER_PASSWORD_SCRIPT =
+  "set -euo pipefail; umask 077; head -c 32 /dev/urandom | base64 --wrap=0 > /run/hubfleet-superuser/password";
 
 /** The labels notebook pods' egress rule selects. */
 export function postgresPodLabels(tenant: string): Record<string, string> {

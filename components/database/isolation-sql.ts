@@ -136,7 +136,10 @@ function ownPublicSchema(login: IsolatedLogin, logins: readonly IsolatedLogin[],
 /** Fails the run when, in the current database, `public` is not the login's alone. */
 function schemaCheck(login: IsolatedLogin, others: readonly IsolatedLogin[]): string {
   const otherChecks = others
-    .map((o) => `  IF has_schema_privilege(${literal(o.role)}, 'public', 'USAGE') THEN RAISE EXCEPTION 'hubfleet: ${o.role} may use schema public of ${login.database}'; END IF;`)
+    .map(
+      (o) =>
+        `  IF has_schema_privilege(${literal(o.role)}, 'public', 'USAGE') THEN RAISE EXCEPTION 'hubfleet: ${o.role} may use schema public of ${login.database}'; END IF;`,
+    )
     .join("\n");
   return [
     "DO $check$",

@@ -85,7 +85,8 @@ export function proxyServiceAnnotations(loadBalancerId: string): Record<string, 
 
 export function digitalOceanEndpointProblems(args: DigitalOceanEndpointArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (args.domain && !args.hostname) problems.push({ arg: "hostname", message: "is required with a DigitalOcean domain: it is the record to create" });
+  if (args.domain && !args.hostname)
+    problems.push({ arg: "hostname", message: "is required with a DigitalOcean domain: it is the record to create" });
   if (args.domain && args.hostname && !(args.hostname === args.domain || args.hostname.endsWith(`.${args.domain}`))) {
     problems.push({ arg: "hostname", message: `${args.hostname} is not inside the domain ${args.domain}` });
   }

@@ -39,7 +39,8 @@ export function dnsName(hostname: string): string {
 
 export function gcpEndpointProblems(args: GcpEndpointArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (args.managedZone && !args.hostname) problems.push({ arg: "hostname", message: "is required with a Cloud DNS zone: it is the record to create" });
+  if (args.managedZone && !args.hostname)
+    problems.push({ arg: "hostname", message: "is required with a Cloud DNS zone: it is the record to create" });
   return problems;
 }
 

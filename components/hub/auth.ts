@@ -108,9 +108,15 @@ export function authValues(input: AuthValuesInput): { hub: Record<string, unknow
   const secretsFromEnv =
     auth.kind === "dummy"
       ? auth.password
-        ? { env: { [DUMMY_PASSWORD_ENV]: secretEnv(authSecretName, AUTH_SECRET_KEYS.dummyPassword) }, config: `c.DummyAuthenticator.password = os.environ["${DUMMY_PASSWORD_ENV}"]` }
+        ? {
+            env: { [DUMMY_PASSWORD_ENV]: secretEnv(authSecretName, AUTH_SECRET_KEYS.dummyPassword) },
+            config: `c.DummyAuthenticator.password = os.environ["${DUMMY_PASSWORD_ENV}"]`,
+          }
         : undefined
-      : { env: { [CLIENT_SECRET_ENV]: secretEnv(authSecretName, AUTH_SECRET_KEYS.clientSecret) }, config: `c.${className}.client_secret = os.environ["${CLIENT_SECRET_ENV}"]` };
+      : {
+          env: { [CLIENT_SECRET_ENV]: secretEnv(authSecretName, AUTH_SECRET_KEYS.clientSecret) },
+          config: `c.${className}.client_secret = os.environ["${CLIENT_SECRET_ENV}"]`,
+        };
 
   return {
     hub: {

@@ -84,11 +84,16 @@ export class Hub extends pulumi.ComponentResource {
             type: "Opaque",
             stringData: {
               url: pulumi.secret(
-                pulumi
-                  .all([database.host, database.port, database.hub.password])
-                  .apply(([host, port, password]) =>
-                    postgresUrl({ host, port, database: database.hub.database, user: database.hub.user, password, sslMode: database.sslMode }),
-                  ),
+                pulumi.all([database.host, database.port, database.hub.password]).apply(([host, port, password]) =>
+                  postgresUrl({
+                    host,
+                    port,
+                    database: database.hub.database,
+                    user: database.hub.user,
+                    password,
+                    sslMode: database.sslMode,
+                  }),
+                ),
               ),
             },
           },
@@ -103,7 +108,8 @@ export class Hub extends pulumi.ComponentResource {
     );
 
     // The openhexa login brings each user's environment from the App instead of the tenant-wide one.
-    const envInput = args.spec.auth.kind === "openhexa" ? pulumi.output<NotebookEnvInput>({}) : notebookEnvInput(args.database, args.storage);
+    const envInput =
+      args.spec.auth.kind === "openhexa" ? pulumi.output<NotebookEnvInput>({}) : notebookEnvInput(args.database, args.storage);
     const notebookEnvSecret = new k8s.core.v1.Secret(
       `${name}-notebook-env`,
       {
@@ -128,7 +134,9 @@ export class Hub extends pulumi.ComponentResource {
         : undefined;
     const notebookEgress = pulumi
       .all([database?.notebookEgress ?? [], args.storage?.notebookEgress ?? []])
-      .apply(([databaseRules, storageRules]) => [...databaseRules, ...storageRules, ...(args.services?.notebookEgress ?? [])] as EgressRule[]);
+      .apply(
+        ([databaseRules, storageRules]) => [...databaseRules, ...storageRules, ...(args.services?.notebookEgress ?? [])] as EgressRule[],
+      );
     const images: pulumi.Output<HubValuesInput["images"]> = args.images
       ? pulumi
           .all([args.images.default, pulumi.all(args.images.profiles.map((ref): pulumi.Input<string> => ref ?? ""))])
@@ -230,24 +238,25 @@ function authSecretData(spec: HubSpec): Record<string, pulumi.Output<string>> {
 /** The address a user really opens: the https name, else the load balancer's address, else a port-forward. */
 export function hubUrl(endpoint: HubEndpoint): pulumi.Output<string> {
   if (endpoint.letsencryptEmail && endpoint.hostname) return pulumi.output(`https://${endpoint.hostname}/`);
-  if (endpoint.proxyServiceType === "ClusterIP") return pulumi.output("http://localhost:8080/ (kubectl port-forward svc/proxy-public 8080:80)");
+  if (endpoint.proxyServiceType === "ClusterIP")
+    return pulumi.output("http://localhost:8080/ (kubectl port-forward svc/proxy-public 8080:80)");
   if (endpoint.hostname) return pulumi.output(`http://${endpoint.hostname}/`);
-  return endpoint.loadBalancerIp ? endpoint.loadBalancerIp.apply((ip) => `http://${ip}/`) : pulumi.output("http://<proxy-public load balancer address>/");
+  return endpoint.loadBalancerIp
+    ? endpoint.loadBalancerIp.apply((ip) => `http://${ip}/`)
+    : pulumi.output("http://<proxy-public load balancer address>/");
 }
 
 /** Resolves the database's explore login and the storage's face into plain notebook-env input. */
 function notebookEnvInput(database: PostgresServer | undefined, storage: ObjectStorage | undefined): pulumi.Output<NotebookEnvInput> {
   const explore: pulumi.Output<NotebookEnvInput["explore"]> = database
-    ? pulumi
-        .all([database.host, database.port, database.explore.password])
-        .apply(([host, port, password]) => ({
-          host,
-          port,
-          database: database.explore.database,
-          user: database.explore.user,
-          password,
-          sslMode: database.sslMode,
-        }))
+    ? pulumi.all([database.host, database.port, database.explore.password]).apply(([host, port, password]) => ({
+        host,
+        port,
+        database: database.explore.database,
+        user: database.explore.user,
+        password,
+        sslMode: database.sslMode,
+      }))
     : pulumi.output(undefined);
   if (!storage) return explore.apply((e) => ({ explore: e }));
   const credential = storage.credential;

@@ -47,7 +47,5 @@ export function notebookEnvData(input: NotebookEnvInput): Record<string, string>
 
 /** `singleuser.extraEnv` entries reading each variable from the Secret. */
 export function notebookEnvReferences(secretName: string, names: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(
-    [...names].sort().map((name) => [name, { valueFrom: { secretKeyRef: { name: secretName, key: name } } }]),
-  );
+  return Object.fromEntries([...names].sort().map((name) => [name, { valueFrom: { secretKeyRef: { name: secretName, key: name } } }]));
 }

@@ -53,8 +53,10 @@ export function openhexaLoginProblems(input: Pick<OpenHexaLoginInput, "appUrl" |
     problems.push(`appUrl ${input.appUrl} is not a URL`);
   }
   if (url && url.protocol !== "https:") problems.push(`appUrl ${input.appUrl} must be https: the App's session cookie is secure-only`);
-  if (url && (url.pathname !== "/" || url.search || url.hash)) problems.push(`appUrl ${input.appUrl} must be the App's origin, without a path`);
-  if (input.credentialsPath !== undefined && !input.credentialsPath.startsWith("/")) problems.push(`credentialsPath ${input.credentialsPath} must start with /`);
+  if (url && (url.pathname !== "/" || url.search || url.hash))
+    problems.push(`appUrl ${input.appUrl} must be the App's origin, without a path`);
+  if (input.credentialsPath !== undefined && !input.credentialsPath.startsWith("/"))
+    problems.push(`credentialsPath ${input.credentialsPath} must start with /`);
   if (input.sessionCookieName !== undefined && !/^[A-Za-z0-9_-]+$/.test(input.sessionCookieName)) {
     problems.push(`sessionCookieName ${input.sessionCookieName} is not a cookie name`);
   }

@@ -76,7 +76,8 @@ export interface RenkuPresetInput {
 export function renkuPresetProblems(input: RenkuPresetInput): string[] {
   const problems: string[] = [];
   const choices = input.choices ?? RENKU_DEFAULT_CHOICES;
-  if (!/^https:\/\/[^/]+\/?$/.test(input.gitlabUrl)) problems.push(`gitlabUrl ${input.gitlabUrl} must be an https origin such as https://gitlab.com`);
+  if (!/^https:\/\/[^/]+\/?$/.test(input.gitlabUrl))
+    problems.push(`gitlabUrl ${input.gitlabUrl} must be an https origin such as https://gitlab.com`);
   for (const [key, list] of Object.entries(choices) as [keyof RenkuChoices, readonly unknown[]][]) {
     if (list.length === 0) problems.push(`choices.${key} is empty: give at least one`);
   }
@@ -86,7 +87,8 @@ export function renkuPresetProblems(input: RenkuPresetInput): string[] {
   if (choices.gpu.some((g) => g > 0) && !input.gpuPlacement) problems.push("choices.gpu offers GPUs, but the cluster has no GPU pool");
   if (choices.defaultUrl.some((u) => !u.startsWith("/"))) problems.push("choices.defaultUrl must be paths such as /lab or /rstudio");
   const projectPath = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/;
-  for (const project of input.projects ?? []) if (!projectPath.test(project)) problems.push(`project ${project} is not a GitLab path such as group/project`);
+  for (const project of input.projects ?? [])
+    if (!projectPath.test(project)) problems.push(`project ${project} is not a GitLab path such as group/project`);
   return problems;
 }
 
@@ -94,7 +96,9 @@ export function renkuPresetFragment(input: RenkuPresetInput): LoginFragment {
   const problems = renkuPresetProblems(input);
   if (problems.length > 0) throw new Error(`renku preset: ${problems.join("; ")}`);
   const choices = input.choices ?? RENKU_DEFAULT_CHOICES;
-  const authState = authStateValues(input.cryptKey ?? AUTH_STATE_KEY_REF) as { hub: { extraEnv: Record<string, unknown>; extraConfig: Record<string, string> } };
+  const authState = authStateValues(input.cryptKey ?? AUTH_STATE_KEY_REF) as {
+    hub: { extraEnv: Record<string, unknown>; extraConfig: Record<string, string> };
+  };
 
   const settings = {
     gitlabUrl: input.gitlabUrl.replace(/\/$/, ""),
@@ -110,7 +114,12 @@ export function renkuPresetFragment(input: RenkuPresetInput): LoginFragment {
           gpuPlacement: {
             nodeSelector: { ...input.gpuPlacement.nodeSelector },
             // KubeSpawner takes Kubernetes' own toleration objects; no undefined fields in values.
-            tolerations: input.gpuPlacement.tolerations.map((t) => ({ key: t.key, operator: t.operator, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
+            tolerations: input.gpuPlacement.tolerations.map((t) => ({
+              key: t.key,
+              operator: t.operator,
+              ...(t.value !== undefined ? { value: t.value } : {}),
+              effect: t.effect,
+            })),
           },
         }
       : {}),

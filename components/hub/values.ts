@@ -62,9 +62,16 @@ export interface HubValuesInput {
    * server's and each profile's (by index; absent for a profile without its own), and
    * the pull secrets pods name. Unset, external choices are used as given.
    */
-  readonly images?: { readonly default: string; readonly profiles: readonly (string | undefined)[]; readonly pullSecrets: readonly string[] };
+  readonly images?: {
+    readonly default: string;
+    readonly profiles: readonly (string | undefined)[];
+    readonly pullSecrets: readonly string[];
+  };
   /** Home-seed volumes (HomeSeedFiles.storageValues), appended to the other volumes. */
-  readonly homeSeed?: { readonly extraVolumes: readonly Record<string, unknown>[]; readonly extraVolumeMounts: readonly Record<string, unknown>[] };
+  readonly homeSeed?: {
+    readonly extraVolumes: readonly Record<string, unknown>[];
+    readonly extraVolumeMounts: readonly Record<string, unknown>[];
+  };
   /** Values of the services beside the hub (registration, roles, hooks), merged in order. */
   readonly services?: readonly Record<string, unknown>[];
 }
@@ -80,7 +87,13 @@ export const SQLITE_VOLUME_SIZE = "1Gi";
 /** hub.db and the hub's database settings: PostgreSQL from a Secret, or SQLite on a volume. */
 function hubDatabaseValues(url: SecretKeyRef | undefined, storageClass: string | undefined): Record<string, unknown> {
   if (!url) {
-    return { db: { type: "sqlite-pvc", upgrade: true, pvc: { storage: SQLITE_VOLUME_SIZE, ...(storageClass ? { storageClassName: storageClass } : {}) } } };
+    return {
+      db: {
+        type: "sqlite-pvc",
+        upgrade: true,
+        pvc: { storage: SQLITE_VOLUME_SIZE, ...(storageClass ? { storageClassName: storageClass } : {}) },
+      },
+    };
   }
   return {
     // The database is outside the chart: let the hub migrate its schema when the chart's JupyterHub changes.
@@ -165,8 +178,7 @@ export function mergeValues(a: Record<string, unknown>, b: Record<string, unknow
   const out: Record<string, unknown> = { ...a };
   for (const [key, value] of Object.entries(b)) {
     const existing = out[key];
-    out[key] =
-      isPlainObject(existing) && isPlainObject(value) ? mergeValues(existing, value) : value;
+    out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeValues(existing, value) : value;
   }
   return out;
 }
@@ -176,7 +188,8 @@ export function mergeServiceValues(a: Record<string, unknown>, b: Record<string,
   const out: Record<string, unknown> = { ...a };
   for (const [key, value] of Object.entries(b)) {
     const existing = out[key];
-    if (key === "egress" && Array.isArray(existing) && Array.isArray(value)) out[key] = [...(existing as unknown[]), ...(value as unknown[])];
+    if (key === "egress" && Array.isArray(existing) && Array.isArray(value))
+      out[key] = [...(existing as unknown[]), ...(value as unknown[])];
     else out[key] = isPlainObject(existing) && isPlainObject(value) ? mergeServiceValues(existing, value) : value;
   }
   return out;
@@ -198,9 +211,7 @@ export function buildHubValues(input: HubValuesInput): Record<string, unknown> {
           {
             name: WEB_IDENTITY_VOLUME,
             projected: {
-              sources: [
-                { serviceAccountToken: { audience: input.webIdentity.audience, expirationSeconds: 3600, path: "token" } },
-              ],
+              sources: [{ serviceAccountToken: { audience: input.webIdentity.audience, expirationSeconds: 3600, path: "token" } }],
             },
           },
         ],

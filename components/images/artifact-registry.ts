@@ -43,7 +43,8 @@ export function artifactRegistryCleanupPolicies(keepVersions: number): gcp.types
 
 export function artifactRegistryProblems(args: ArtifactRegistryArgs): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(args.keepVersions) || args.keepVersions < 1) problems.push(`keepVersions is ${args.keepVersions}; keep at least the running version (1 or more)`);
+  if (!Number.isInteger(args.keepVersions) || args.keepVersions < 1)
+    problems.push(`keepVersions is ${args.keepVersions}; keep at least the running version (1 or more)`);
   if (args.readers.length === 0) problems.push("no reader: the nodes' service account must be allowed to pull");
   return problems;
 }
@@ -111,7 +112,11 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements ImageR
  * `imageRepository` output), for a tenant that builds its own derived images there:
  * the login from this stack's gcp provider (the invoke options carry it).
  */
-export function existingArtifactRegistry(repository: pulumi.Input<string>, location: pulumi.Input<string>, opts: pulumi.InvokeOutputOptions): ImageRegistry {
+export function existingArtifactRegistry(
+  repository: pulumi.Input<string>,
+  location: pulumi.Input<string>,
+  opts: pulumi.InvokeOutputOptions,
+): ImageRegistry {
   const client = gcp.organizations.getClientConfigOutput(opts);
   return {
     repository: pulumi.output(repository),

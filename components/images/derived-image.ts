@@ -41,7 +41,9 @@ export class DerivedImage extends pulumi.ComponentResource implements NotebookIm
     this.dockerfile = pulumi.output(args.base).apply((base) => derivedDockerfile(base, args.packages));
     this.tag = this.dockerfile.apply(derivedTag);
     this.repository = args.registry.repository.apply((registry) => imageRepository(registry, args.imageName));
-    const cache = args.registry.buildCache ? args.registry.repository.apply((registry) => registryCacheArgs(buildCacheRef(registry, args.imageName))) : undefined;
+    const cache = args.registry.buildCache
+      ? args.registry.repository.apply((registry) => registryCacheArgs(buildCacheRef(registry, args.imageName)))
+      : undefined;
 
     const image = new dockerbuild.Image(
       `${name}-build`,

@@ -36,9 +36,12 @@ export function doksPullSecretName(registryName: string): string {
 
 export function digitalOceanRegistryProblems(args: DigitalOceanRegistryArgs): string[] {
   const problems: string[] = [];
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(args.registryName)) problems.push(`registryName "${args.registryName}" must be a DNS label (lowercase letters, digits, '-')`);
-  if (args.tier === "starter") problems.push("the starter tier holds one repository of 500 MB, less than one notebook image: choose basic or professional");
-  if (!Number.isInteger(args.credentialExpirySeconds) || args.credentialExpirySeconds < 600) problems.push("credentialExpirySeconds must be at least 600, long enough for a build to push");
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(args.registryName))
+    problems.push(`registryName "${args.registryName}" must be a DNS label (lowercase letters, digits, '-')`);
+  if (args.tier === "starter")
+    problems.push("the starter tier holds one repository of 500 MB, less than one notebook image: choose basic or professional");
+  if (!Number.isInteger(args.credentialExpirySeconds) || args.credentialExpirySeconds < 600)
+    problems.push("credentialExpirySeconds must be at least 600, long enough for a build to push");
   return problems;
 }
 

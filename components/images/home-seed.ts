@@ -39,18 +39,25 @@ export function homeSeedProblems(files: readonly HomeSeedFile[]): string[] {
     seen.add(file.path);
   }
   const bytes = files.reduce((sum, f) => sum + Buffer.byteLength(f.content) + Buffer.byteLength(f.path), 0);
-  if (bytes > HOME_SEED_MAX_BYTES) problems.push(`the files hold ${bytes} bytes; a ConfigMap takes at most ${HOME_SEED_MAX_BYTES}: ship large files in the image`);
+  if (bytes > HOME_SEED_MAX_BYTES)
+    problems.push(`the files hold ${bytes} bytes; a ConfigMap takes at most ${HOME_SEED_MAX_BYTES}: ship large files in the image`);
   return problems;
 }
 
 /** A ConfigMap key per file (keys cannot hold '/'; the mount's items give each its path). */
 function keyOf(index: number, filePath: string): string {
-  const base = filePath.split("/").pop()!.replace(/[^-._a-zA-Z0-9]/g, "_");
+  const base = filePath
+    .split("/")
+    .pop()!
+    .replace(/[^-._a-zA-Z0-9]/g, "_");
   return `f${index}-${base}`.slice(0, 253);
 }
 
 /** The ConfigMap's data and the items that place each key at its path, in path order. */
-export function homeSeedConfigMap(files: readonly HomeSeedFile[]): { data: Record<string, string>; items: { key: string; path: string }[] } {
+export function homeSeedConfigMap(files: readonly HomeSeedFile[]): {
+  data: Record<string, string>;
+  items: { key: string; path: string }[];
+} {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const data: Record<string, string> = {};
   const items = sorted.map((file, i) => {
@@ -65,7 +72,10 @@ export function homeSeedConfigMap(files: readonly HomeSeedFile[]): { data: Recor
  * The chart values that mount the files (`singleuser.storage.extraVolumes` and
  * `extraVolumeMounts`): to be appended to any others, never merged over them.
  */
-export function homeSeedValues(configMapName: string, files: readonly HomeSeedFile[]): { extraVolumes: Record<string, unknown>[]; extraVolumeMounts: Record<string, unknown>[] } {
+export function homeSeedValues(
+  configMapName: string,
+  files: readonly HomeSeedFile[],
+): { extraVolumes: Record<string, unknown>[]; extraVolumeMounts: Record<string, unknown>[] } {
   const { items } = homeSeedConfigMap(files);
   return {
     // Readable by the notebook user; the hook copies, so the mounted files never need to be writable.

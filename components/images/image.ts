@@ -56,11 +56,16 @@ export function serviceImageNameProblems(imageName: string, imagesDir = IMAGES_D
 /** Why a notebook image name cannot be built, or an empty list. */
 export function imageNameProblems(imageName: string, imagesDir = IMAGES_DIR): string[] {
   const names = notebookImages(imagesDir);
-  return names.includes(imageName) ? [] : [`"${imageName}" is not an image of images/: choose one of ${names.join(", ")}, or give a pinned external reference`];
+  return names.includes(imageName)
+    ? []
+    : [`"${imageName}" is not an image of images/: choose one of ${names.join(", ")}, or give a pinned external reference`];
 }
 
 /** The docker-build cache settings: the registry as cache, every layer (mode max), OCI manifests as Artifact Registry and DOCR accept them. */
-export function registryCacheArgs(cacheRef: string): { cacheFrom: dockerbuild.types.input.CacheFromArgs[]; cacheTo: dockerbuild.types.input.CacheToArgs[] } {
+export function registryCacheArgs(cacheRef: string): {
+  cacheFrom: dockerbuild.types.input.CacheFromArgs[];
+  cacheTo: dockerbuild.types.input.CacheToArgs[];
+} {
   return {
     cacheFrom: [{ registry: { ref: cacheRef } }],
     cacheTo: [{ registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }],
@@ -91,7 +96,9 @@ export class NotebookImage extends pulumi.ComponentResource implements NotebookI
 
     this.tag = folderContentTag(path.join(IMAGES_DIR, args.imageName));
     this.repository = args.registry.repository.apply((registry) => imageRepository(registry, args.imageName));
-    const cache = args.registry.buildCache ? args.registry.repository.apply((registry) => registryCacheArgs(buildCacheRef(registry, args.imageName))) : undefined;
+    const cache = args.registry.buildCache
+      ? args.registry.repository.apply((registry) => registryCacheArgs(buildCacheRef(registry, args.imageName)))
+      : undefined;
 
     const image = new dockerbuild.Image(
       `${name}-build`,

@@ -39,9 +39,14 @@ export class NotebookImages extends pulumi.ComponentResource {
     const bases = new Map<string, pulumi.Output<string>>();
     for (const image of plan.builds) {
       const given = args.prebuilt?.[image];
-      const ref = given !== undefined
-        ? pulumi.output(given)
-        : new NotebookImage(`${name}-${image}`, { imageName: image, registry: args.registry!, buildOnPreview: args.buildOnPreview }, { parent: this }).ref;
+      const ref =
+        given !== undefined
+          ? pulumi.output(given)
+          : new NotebookImage(
+              `${name}-${image}`,
+              { imageName: image, registry: args.registry!, buildOnPreview: args.buildOnPreview },
+              { parent: this },
+            ).ref;
       this.refs[image] = ref;
       bases.set(`build:${image}`, ref);
     }

@@ -56,9 +56,11 @@ export function parseReference(ref: string): { name: string; tag?: string; diges
 export function pinnedReferenceProblems(ref: string): string[] {
   const problems: string[] = [];
   const { name, tag, digest } = parseReference(ref.trim());
-  if (name === "" || !/^[a-z0-9]+([._/:-][a-z0-9]+)*$/.test(name)) problems.push(`"${ref}" is not an image name such as quay.io/jupyter/scipy-notebook`);
+  if (name === "" || !/^[a-z0-9]+([._/:-][a-z0-9]+)*$/.test(name))
+    problems.push(`"${ref}" is not an image name such as quay.io/jupyter/scipy-notebook`);
   if (digest !== undefined && !DIGEST.test(digest)) problems.push(`"${ref}" has a digest that is not sha256:<64 hex digits>`);
-  if (tag === undefined && digest === undefined) problems.push(`"${ref}" is not pinned: give a date or version tag, or a digest (@sha256:…)`);
+  if (tag === undefined && digest === undefined)
+    problems.push(`"${ref}" is not pinned: give a date or version tag, or a digest (@sha256:…)`);
   if (tag === "latest" && digest === undefined) problems.push(`"${ref}" uses latest, which moves: pin a date or version tag, or a digest`);
   if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) problems.push(`"${ref}" has an invalid tag "${tag}"`);
   return problems;

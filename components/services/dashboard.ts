@@ -100,7 +100,11 @@ export function dashboardEventsUrl(spec: Pick<HubServiceSpec, "name" | "port">, 
  * where it posts. Merge into the hub values; add `dashboardNotebookEgress` to the
  * notebook egress rules (the chart denies notebook pods private addresses).
  */
-export function dashboardHookValues(args: { spec: Pick<HubServiceSpec, "name" | "port">; baseUrl?: string; timeoutSeconds?: number }): Record<string, unknown> {
+export function dashboardHookValues(args: {
+  spec: Pick<HubServiceSpec, "name" | "port">;
+  baseUrl?: string;
+  timeoutSeconds?: number;
+}): Record<string, unknown> {
   const extraFiles = Object.fromEntries(
     Object.entries(DASHBOARD_HOOK_MOUNTS).map(([key, mountPath]) => [key, { mountPath, stringData: DASHBOARD_HOOK_PY, mode: 0o444 }]),
   );
@@ -128,7 +132,8 @@ export function dashboardProblems(args: DashboardArgs, participants?: readonly s
   }
   if (participants) {
     args.instructors.forEach((name, index) => {
-      if (!participants.includes(name)) problems.push({ path: `instructors.${index}`, message: `${name} is not a participant, so cannot log in` });
+      if (!participants.includes(name))
+        problems.push({ path: `instructors.${index}`, message: `${name} is not a participant, so cannot log in` });
     });
   }
   // The service's own `access` problem would repeat the instructors' one.
@@ -150,7 +155,10 @@ export function workshopDashboard(args: DashboardArgs & { readonly baseUrl?: str
   return {
     spec,
     // Disjoint fragments: `hub` registers the service, `singleuser` carries the hook.
-    hubValues: { ...hubServiceValues(spec), ...dashboardHookValues({ spec, baseUrl: args.baseUrl, timeoutSeconds: args.hookTimeoutSeconds }) },
+    hubValues: {
+      ...hubServiceValues(spec),
+      ...dashboardHookValues({ spec, baseUrl: args.baseUrl, timeoutSeconds: args.hookTimeoutSeconds }),
+    },
     notebookEgress: notebookEgressToService(spec),
   };
 }

@@ -106,7 +106,8 @@ export function hubServiceProblems(spec: HubServiceSpec): Problem[] {
   } else if (RESERVED_NAMES.has(spec.name)) {
     add("name", `${spec.name} is taken by the jupyterhub chart`);
   }
-  if (spec.image.trim() === "" || /:latest$/.test(spec.image)) add("image", "must be a pinned image reference (a version tag or a digest), not latest");
+  if (spec.image.trim() === "" || /:latest$/.test(spec.image))
+    add("image", "must be a pinned image reference (a version tag or a digest), not latest");
   if (!Number.isInteger(spec.port) || spec.port < 1024 || spec.port > 65535) {
     add("port", "must be an unprivileged port, 1024 to 65535 (the container runs as non-root)");
   } else if (spec.port === HUB_API_PORT) {
@@ -120,9 +121,11 @@ export function hubServiceProblems(spec: HubServiceSpec): Problem[] {
   if (accessCount > 0 && !spec.web?.oauth) add("access", "only a service with web.oauth can limit who opens it");
   if (spec.web?.oauth && accessCount === 0) add("access", "name the users or groups who may open it (admins always may)");
   (spec.scopes ?? []).forEach((scope, index) => {
-    if (!SCOPE_PATTERN.test(scope)) add(`scopes.${index}`, `${scope} is not a JupyterHub scope such as read:users or access:servers!user=ada`);
+    if (!SCOPE_PATTERN.test(scope))
+      add(`scopes.${index}`, `${scope} is not a JupyterHub scope such as read:users or access:servers!user=ada`);
   });
-  if ((spec.scopes?.length ?? 0) > 0 && !spec.apiToken) add("scopes", "scopes are granted to the service's token, so apiToken must be true");
+  if ((spec.scopes?.length ?? 0) > 0 && !spec.apiToken)
+    add("scopes", "scopes are granted to the service's token, so apiToken must be true");
   for (const key of [...Object.keys(spec.env ?? {}), ...Object.keys(spec.envFromSecrets ?? {})]) {
     if (!ENV_NAME_PATTERN.test(key)) add(`env.${key}`, "is not an environment variable name");
     if (key.startsWith("JUPYTERHUB_")) add(`env.${key}`, "JUPYTERHUB_* variables are set by hubfleet from the service's declaration");
@@ -140,17 +143,21 @@ export function hubServiceProblems(spec: HubServiceSpec): Problem[] {
   }
   if (spec.volume) {
     if (!QUANTITY_PATTERN.test(spec.volume.size)) add("volume.size", `${spec.volume.size} is not a size such as 1Gi`);
-    if (!spec.volume.mountPath.startsWith("/") || spec.volume.mountPath === "/tmp") add("volume.mountPath", "must be an absolute path other than /tmp");
+    if (!spec.volume.mountPath.startsWith("/") || spec.volume.mountPath === "/tmp")
+      add("volume.mountPath", "must be an absolute path other than /tmp");
   }
   return problems;
 }
 
 /** Every problem of a tenant's services, keyed `<index>.<path>`, and names used twice. */
 export function hubServiceListProblems(specs: readonly HubServiceSpec[]): Problem[] {
-  const problems = specs.flatMap((spec, index) => hubServiceProblems(spec).map((p) => ({ path: `${index}.${p.path}`, message: p.message })));
+  const problems = specs.flatMap((spec, index) =>
+    hubServiceProblems(spec).map((p) => ({ path: `${index}.${p.path}`, message: p.message })),
+  );
   const seen = new Set<string>();
   specs.forEach((spec, index) => {
-    if (seen.has(spec.name)) problems.push({ path: `${index}.name`, message: `${spec.name} is declared twice; each service needs its own name` });
+    if (seen.has(spec.name))
+      problems.push({ path: `${index}.name`, message: `${spec.name} is declared twice; each service needs its own name` });
     seen.add(spec.name);
   });
   return problems;
@@ -366,7 +373,12 @@ export function serviceNetworkPolicySpec(spec: HubServiceSpec, context: HubServi
   const peers = [chartPodLabels(context.releaseName, "hub"), chartPodLabels(context.releaseName, "proxy")];
   if (spec.fromNotebooks) peers.push(chartPodLabels(context.releaseName, "singleuser-server"));
   const egress: EgressRule[] = [
-    { ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+    {
+      ports: [
+        { port: 53, protocol: "UDP" },
+        { port: 53, protocol: "TCP" },
+      ],
+    },
     ...(needsHubApi(spec) ? [podEgress(chartPodLabels(context.releaseName, "hub"), HUB_API_PORT)] : []),
     ...extraEgress,
   ];

@@ -61,7 +61,13 @@ export interface AnonymousPolicies {
   readonly downloads: boolean;
 }
 
-export const NO_ANONYMOUS_ACCESS: AnonymousPolicies = { viewIndex: false, viewPost: false, viewStats: false, viewTags: false, downloads: false };
+export const NO_ANONYMOUS_ACCESS: AnonymousPolicies = {
+  viewIndex: false,
+  viewPost: false,
+  viewStats: false,
+  viewTags: false,
+  downloads: false,
+};
 
 export interface KnowledgeRepoSpecInput {
   readonly tenant: string;
@@ -144,28 +150,44 @@ export function knowledgeRepoProblems(input: {
   try {
     port = gitRemotePort(git.url);
   } catch {
-    problems.push({ path: "git.url", message: "must be an https:// URL or an ssh remote (ssh://git@host/org/repo.git or git@host:org/repo.git)" });
+    problems.push({
+      path: "git.url",
+      message: "must be an https:// URL or an ssh remote (ssh://git@host/org/repo.git or git@host:org/repo.git)",
+    });
   }
-  if (/^https:\/\/[^/@]+@/.test(git.url)) problems.push({ path: "git.url", message: "must not carry credentials; use git.auth and a secure token" });
+  if (/^https:\/\/[^/@]+@/.test(git.url))
+    problems.push({ path: "git.url", message: "must not carry credentials; use git.auth and a secure token" });
   if (port !== undefined) {
     const ssh = isSshUrl(git.url);
     if (git.auth.kind === "ssh" && !ssh) problems.push({ path: "git.auth.kind", message: "ssh needs an ssh remote in git.url" });
-    if (git.auth.kind === "token" && ssh) problems.push({ path: "git.auth.kind", message: "token works over https; use ssh with a deploy key for an ssh remote" });
+    if (git.auth.kind === "token" && ssh)
+      problems.push({ path: "git.auth.kind", message: "token works over https; use ssh with a deploy key for an ssh remote" });
     if (git.auth.kind === "none" && ssh) problems.push({ path: "git.auth.kind", message: "an ssh remote needs a deploy key (kind ssh)" });
   }
   if (git.auth.kind === "ssh" && !/^\S+\s+(ssh-|ecdsa-)\S+\s+\S+/m.test(git.auth.knownHosts)) {
-    problems.push({ path: "git.auth.knownHosts", message: "must hold the remote's host keys as known_hosts lines (ssh-keyscan <host>), checked against the provider's published fingerprints" });
+    problems.push({
+      path: "git.auth.knownHosts",
+      message:
+        "must hold the remote's host keys as known_hosts lines (ssh-keyscan <host>), checked against the provider's published fingerprints",
+    });
   }
   if (!Number.isInteger(git.periodSeconds) || git.periodSeconds < 10 || git.periodSeconds > 86_400) {
     problems.push({ path: "git.periodSeconds", message: "must be a whole number of seconds from 10 to 86400" });
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(git.ref) || git.ref.includes("..")) problems.push({ path: "git.ref", message: "must be a branch, tag or commit name" });
-  if (input.allowedDomains.length === 0) problems.push({ path: "login.allowedDomains", message: "must name at least one domain: Google login is limited to them" });
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(git.ref) || git.ref.includes(".."))
+    problems.push({ path: "git.ref", message: "must be a branch, tag or commit name" });
+  if (input.allowedDomains.length === 0)
+    problems.push({ path: "login.allowedDomains", message: "must name at least one domain: Google login is limited to them" });
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(input.serviceName) || input.serviceName.length > 40) {
     problems.push({ path: "serviceName", message: "must be a DNS label of at most 40 characters" });
   }
-  if (!input.hostname) problems.push({ path: "endpoint.hostname", message: "is required: the Knowledge Repo is served with TLS at https://<hostname>/services/<name>/" });
-  if (!Number.isInteger(input.workers) || input.workers < 1 || input.workers > 8) problems.push({ path: "workers", message: "must be a whole number from 1 to 8" });
+  if (!input.hostname)
+    problems.push({
+      path: "endpoint.hostname",
+      message: "is required: the Knowledge Repo is served with TLS at https://<hostname>/services/<name>/",
+    });
+  if (!Number.isInteger(input.workers) || input.workers < 1 || input.workers > 8)
+    problems.push({ path: "workers", message: "must be a whole number from 1 to 8" });
   return problems;
 }
 
@@ -186,7 +208,10 @@ export function gitSyncArgs(git: KnowledgeRepoGit): string[] {
     `--http-bind=:${GIT_SYNC_HTTP_PORT}`,
   ];
   if (git.auth.kind === "ssh") {
-    args.push(`--ssh-key-file=${GIT_SECRET_DIR}/${GIT_SECRET_KEYS.sshKey}`, `--ssh-known-hosts-file=${GIT_SECRET_DIR}/${GIT_SECRET_KEYS.knownHosts}`);
+    args.push(
+      `--ssh-key-file=${GIT_SECRET_DIR}/${GIT_SECRET_KEYS.sshKey}`,
+      `--ssh-known-hosts-file=${GIT_SECRET_DIR}/${GIT_SECRET_KEYS.knownHosts}`,
+    );
   } else if (git.auth.kind === "token") {
     args.push(`--username=${git.auth.username}`, `--password-file=${GIT_SECRET_DIR}/${GIT_SECRET_KEYS.token}`);
   }
@@ -292,7 +317,9 @@ export function knowledgeRepoPodSpec(input: KnowledgeRepoSpecInput): k8s.types.i
   };
 }
 
-export function knowledgeRepoServiceSpec(input: Pick<KnowledgeRepoSpecInput, "tenant" | "serviceName">): k8s.types.input.core.v1.ServiceSpec {
+export function knowledgeRepoServiceSpec(
+  input: Pick<KnowledgeRepoSpecInput, "tenant" | "serviceName">,
+): k8s.types.input.core.v1.ServiceSpec {
   return {
     type: "ClusterIP",
     selector: knowledgeRepoPodLabels(input.tenant, input.serviceName),
@@ -348,7 +375,11 @@ export function knowledgeRepoNetworkPolicySpec(input: KnowledgeRepoSpecInput): k
  * the proxy and the hub reach it even where their policies close private addresses.
  * Merge with mergeValues; concatenate `egress` arrays with other fragments'.
  */
-export function knowledgeRepoHubValues(input: { readonly tenant: string; readonly namespace: string; readonly serviceName: string }): Record<string, unknown> {
+export function knowledgeRepoHubValues(input: {
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+}): Record<string, unknown> {
   const toApp = {
     to: [{ podSelector: { matchLabels: knowledgeRepoPodLabels(input.tenant, input.serviceName) } }],
     ports: [{ port: KNOWLEDGE_REPO_PORT, protocol: "TCP" }],

@@ -81,7 +81,8 @@ export function validateKnowledgeRepoArgs(args: KnowledgeRepoArgs, resource?: pu
     hostname: args.hostname,
     workers: args.workers ?? 2,
   }).map((p) => `${p.path} ${p.message}`);
-  if (args.git.auth.kind !== "none" && args.gitCredential === undefined) problems.push(`gitCredential is required with git.auth ${args.git.auth.kind}`);
+  if (args.git.auth.kind !== "none" && args.gitCredential === undefined)
+    problems.push(`gitCredential is required with git.auth ${args.git.auth.kind}`);
   if (problems.length > 0) throw new pulumi.ResourceError(`Knowledge Repo for ${args.tenant}: ${problems.join("; ")}`, resource);
 }
 
@@ -122,12 +123,16 @@ export class KnowledgeRepo extends pulumi.ComponentResource {
     const auth = args.git.auth;
     if (auth.kind !== "none") {
       const credential = pulumi.secret(args.gitCredential!);
-      const stringData: Record<string, pulumi.Input<string>> =
-        auth.kind === "ssh"
-          ? // ssh refuses a key file without its final newline.
-            { [GIT_SECRET_KEYS.sshKey]: credential.apply((key) => (key.endsWith("\n") ? key : `${key}\n`)), [GIT_SECRET_KEYS.knownHosts]: auth.knownHosts }
-          : { [GIT_SECRET_KEYS.token]: credential };
-      secrets.push(new k8s.core.v1.Secret(`${name}-git-secret`, { metadata: metadata(names.gitSecret), type: "Opaque", stringData }, k8sOpts));
+      const stringData: Record<string, pulumi.Input<string>> = auth.kind === "ssh"
+        ? // ssh refuses a key file without its final newline.
+          {
+            [GIT_SECRET_KEYS.sshKey]: credential.apply((key) => (key.endsWith("\n") ? key : `${key}\n`)),
+            [GIT_SECRET_KEYS.knownHosts]: auth.knownHosts,
+          }
+        : { [GIT_SECRET_KEYS.token]: credential };
+      secrets.push(
+        new k8s.core.v1.Secret(`${name}-git-secret`, { metadata: metadata(names.gitSecret), type: "Opaque", stringData }, k8sOpts),
+      );
     }
 
     const specInput = (image: string, egress: EgressRule[]): KnowledgeRepoSpecInput => ({
@@ -163,8 +168,16 @@ export class KnowledgeRepo extends pulumi.ComponentResource {
       },
       { ...k8sOpts, dependsOn: [...secrets, ...(args.dependsOn ?? [])] },
     );
-    new k8s.core.v1.Service(`${name}-service`, { metadata: metadata(names.workload), spec: knowledgeRepoServiceSpec({ tenant: args.tenant, serviceName }) }, k8sOpts);
-    new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, { metadata: metadata(names.workload), spec: spec.apply(knowledgeRepoNetworkPolicySpec) }, k8sOpts);
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      { metadata: metadata(names.workload), spec: knowledgeRepoServiceSpec({ tenant: args.tenant, serviceName }) },
+      k8sOpts,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-network-policy`,
+      { metadata: metadata(names.workload), spec: spec.apply(knowledgeRepoNetworkPolicySpec) },
+      k8sOpts,
+    );
 
     this.serviceName = serviceName;
     this.url = publicUrl(args.hostname, serviceName);

@@ -56,9 +56,19 @@ export function tenantBucketAccessPolicy(buckets: TenantBuckets): PolicyDocument
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "ListPublicBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: [bucketArn(buckets.public)] },
+      {
+        Sid: "ListPublicBucket",
+        Effect: "Allow",
+        Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+        Resource: [bucketArn(buckets.public)],
+      },
       { Sid: "ReadPublicObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objectsArn(buckets.public)] },
-      { Sid: "WritePublicKeepMarker", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn(buckets.public)}/${PUBLIC_KEEP_MARKER}`] },
+      {
+        Sid: "WritePublicKeepMarker",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: [`${bucketArn(buckets.public)}/${PUBLIC_KEEP_MARKER}`],
+      },
       {
         Sid: "ListOwnBuckets",
         Effect: "Allow",

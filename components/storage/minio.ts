@@ -69,7 +69,11 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
     const secretName = "hubfleet-minio";
 
     const rootPassword = new random.RandomPassword(`${name}-root-password`, { length: 32, special: false }, { parent: this });
-    const tenantAccessKey = new random.RandomPassword(`${name}-tenant-access-key`, { length: 20, special: false, lower: false }, { parent: this });
+    const tenantAccessKey = new random.RandomPassword(
+      `${name}-tenant-access-key`,
+      { length: 20, special: false, lower: false },
+      { parent: this },
+    );
     const tenantSecretKey = new random.RandomPassword(`${name}-tenant-secret-key`, { length: 40, special: false }, { parent: this });
 
     const credentials = new k8s.core.v1.Secret(

@@ -20,7 +20,9 @@ export interface HardenedBucketSettings {
 }
 
 /** The lifecycle rules of a bucket: abort stale multipart uploads; expire old versions of a versioned bucket. */
-export function bucketLifecycleRules(settings: Pick<HardenedBucketSettings, "versioned" | "noncurrentVersionDays">): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+export function bucketLifecycleRules(
+  settings: Pick<HardenedBucketSettings, "versioned" | "noncurrentVersionDays">,
+): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   return [
     {
       id: "abort-incomplete-multipart-uploads",
@@ -52,9 +54,9 @@ export function bucketProtection(protection: "production" | "disposable"): { for
  * encrypted by default, TLS only, lifecycle; versioning where asked.
  */
 export function createHardenedBucket(
-parent: pulumi.Resource,
-name: string,
-settings: HardenedBucketSettings,
+  parent: pulumi.Resource,
+  name: string,
+  settings: HardenedBucketSettings,
 ): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
   const { forceDestroy, protect } = bucketProtection(settings.protection);
   const bucket = new aws.s3.Bucket(name, { bucket: settings.bucketName, forceDestroy }, { parent, protect });
@@ -64,11 +66,18 @@ settings: HardenedBucketSettings,
     { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
     child,
   );
-  new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+  new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    child,
+  );
   // SSE-S3 (AES256): no KMS key to pay for or to grant notebook identities; uploads with customer keys refused.
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
-    { bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }] },
+    {
+      bucket: bucket.bucket,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
+    },
     child,
   );
   const versioning = settings.versioned

@@ -45,7 +45,11 @@ export class S3FleetShared extends pulumi.ComponentResource {
     const outputs: Record<string, pulumi.Input<unknown>> = { [S3_STACK_OUTPUTS.publicBucketName]: publicBucket.bucket.bucket };
     if (args.issuer) {
       // No thumbprints: AWS validates Google's (GKE's) issuer against its own trusted CAs.
-      const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc-provider`, { url: args.issuer, clientIdLists: [STS_AUDIENCE] }, { parent: this });
+      const oidcProvider = new aws.iam.OpenIdConnectProvider(
+        `${name}-oidc-provider`,
+        { url: args.issuer, clientIdLists: [STS_AUDIENCE] },
+        { parent: this },
+      );
       outputs[S3_STACK_OUTPUTS.oidcProviderArn] = oidcProvider.arn;
     }
     this.outputs = outputs;

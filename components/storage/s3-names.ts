@@ -13,7 +13,11 @@ export function s3BucketName(prefix: string, tenant: string, role: BucketRole): 
 }
 
 export function s3BucketNames(prefix: string, tenant: string): Record<BucketRole, string> {
-  return { public: s3BucketName(prefix, tenant, "public"), lake: s3BucketName(prefix, tenant, "lake"), notebooks: s3BucketName(prefix, tenant, "notebooks") };
+  return {
+    public: s3BucketName(prefix, tenant, "public"),
+    lake: s3BucketName(prefix, tenant, "lake"),
+    notebooks: s3BucketName(prefix, tenant, "notebooks"),
+  };
 }
 
 /** Prefixes and suffixes S3 reserves for its own features (access point aliases, Object Lambda, directory and table buckets). */

@@ -58,14 +58,17 @@ export interface S3StorageArgs {
 }
 
 /** Bad args, before any resource: bucket names S3 would refuse, a retention S3 would refuse. */
-export function s3StorageProblems(args: Pick<S3StorageArgs, "tenant" | "bucketPrefix" | "publicBucket" | "noncurrentVersionDays">): ArgProblem[] {
+export function s3StorageProblems(
+  args: Pick<S3StorageArgs, "tenant" | "bucketPrefix" | "publicBucket" | "noncurrentVersionDays">,
+): ArgProblem[] {
   const roles: BucketRole[] = "create" in args.publicBucket ? ["public", "lake", "notebooks"] : ["lake", "notebooks"];
   const names = [...new Set(roles.flatMap((role) => s3BucketNameProblems(s3BucketName(args.bucketPrefix, args.tenant, role))))];
   const problems: ArgProblem[] = names.map((message) => ({ arg: "bucketPrefix", message: `gives an invalid bucket name: ${message}` }));
   if (!Number.isInteger(args.noncurrentVersionDays) || args.noncurrentVersionDays < 1) {
     problems.push({ arg: "noncurrentVersionDays", message: `${args.noncurrentVersionDays} must be a whole number of days, at least 1` });
   }
-  if ("stack" in args.publicBucket && args.publicBucket.stack.trim() === "") problems.push({ arg: "publicBucket.stack", message: "is empty" });
+  if ("stack" in args.publicBucket && args.publicBucket.stack.trim() === "")
+    problems.push({ arg: "publicBucket.stack", message: "is empty" });
   return problems;
 }
 
@@ -117,7 +120,9 @@ export class S3Storage extends pulumi.ComponentResource implements ObjectStorage
     this.buckets = { public: publicBucket, lake: lake.bucket.bucket, notebooks: notebooks.bucket.bucket };
     const accessPolicy = pulumi
       .all([this.buckets.public, this.buckets.lake, this.buckets.notebooks])
-      .apply(([publicName, lakeName, notebooksName]) => JSON.stringify(tenantBucketAccessPolicy({ public: publicName, lake: lakeName, notebooks: notebooksName })));
+      .apply(([publicName, lakeName, notebooksName]) =>
+        JSON.stringify(tenantBucketAccessPolicy({ public: publicName, lake: lakeName, notebooks: notebooksName })),
+      );
     const identityName = `${args.bucketPrefix}-${args.tenant}-notebooks`;
 
     if (args.credentials.kind === "accessKey") {
@@ -127,7 +132,11 @@ export class S3Storage extends pulumi.ComponentResource implements ObjectStorage
         { name: identityName, path: "/hubfleet/", forceDestroy: args.protection === "disposable" },
         { parent: this },
       );
-      const userPolicy = new aws.iam.UserPolicy(`${name}-user-policy`, { name: "tenant-buckets", user: user.name, policy: accessPolicy }, { parent: this });
+      const userPolicy = new aws.iam.UserPolicy(
+        `${name}-user-policy`,
+        { name: "tenant-buckets", user: user.name, policy: accessPolicy },
+        { parent: this },
+      );
       const accessKey = new aws.iam.AccessKey(`${name}-access-key`, { user: user.name }, { parent: this });
       this.credential = { kind: "accessKey", accessKeyId: accessKey.id, secretAccessKey: pulumi.secret(accessKey.secret) };
       ready.push(userPolicy, accessKey);
@@ -136,23 +145,42 @@ export class S3Storage extends pulumi.ComponentResource implements ObjectStorage
       let oidcProviderArn: pulumi.Output<string>;
       if ("create" in args.credentials.oidcProvider) {
         // No thumbprints: AWS validates Google's (GKE's) issuer against its own trusted CAs.
-        const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc-provider`, { url: issuer, clientIdLists: [STS_AUDIENCE] }, { parent: this });
+        const oidcProvider = new aws.iam.OpenIdConnectProvider(
+          `${name}-oidc-provider`,
+          { url: issuer, clientIdLists: [STS_AUDIENCE] },
+          { parent: this },
+        );
         oidcProviderArn = oidcProvider.arn;
         outputs[S3_STACK_OUTPUTS.oidcProviderArn] = oidcProviderArn;
       } else {
         oidcProviderArn = fromStack(args.credentials.oidcProvider.stack, S3_STACK_OUTPUTS.oidcProviderArn);
       }
-      const trustPolicy = pulumi
-        .all([oidcProviderArn, issuer, namespace])
-        .apply(([providerArn, issuerUrl, namespaceName]) =>
-          JSON.stringify(webIdentityTrustPolicy({ oidcProviderArn: providerArn, issuerUrl, namespace: namespaceName, serviceAccount: NOTEBOOK_SERVICE_ACCOUNT })),
-        );
+      const trustPolicy = pulumi.all([oidcProviderArn, issuer, namespace]).apply(([providerArn, issuerUrl, namespaceName]) =>
+        JSON.stringify(
+          webIdentityTrustPolicy({
+            oidcProviderArn: providerArn,
+            issuerUrl,
+            namespace: namespaceName,
+            serviceAccount: NOTEBOOK_SERVICE_ACCOUNT,
+          }),
+        ),
+      );
       const role = new aws.iam.Role(
         `${name}-role`,
-        { name: identityName, path: "/hubfleet/", description: `Notebook pods of ${args.tenant}: its buckets, by web identity`, assumeRolePolicy: trustPolicy, maxSessionDuration: 3600 },
+        {
+          name: identityName,
+          path: "/hubfleet/",
+          description: `Notebook pods of ${args.tenant}: its buckets, by web identity`,
+          assumeRolePolicy: trustPolicy,
+          maxSessionDuration: 3600,
+        },
         { parent: this },
       );
-      const rolePolicy = new aws.iam.RolePolicy(`${name}-role-policy`, { name: "tenant-buckets", role: role.name, policy: accessPolicy }, { parent: this });
+      const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-role-policy`,
+        { name: "tenant-buckets", role: role.name, policy: accessPolicy },
+        { parent: this },
+      );
       const serviceAccount = new k8s.core.v1.ServiceAccount(
         `${name}-service-account`,
         {

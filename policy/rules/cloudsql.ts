@@ -40,7 +40,8 @@ export const cloudSqlPolicies: HubfleetPolicy[] = [
     description: "Cloud SQL accepts only encrypted connections",
     benchmarks: ["CIS GCP 1.2.0 6.4", "checkov CKV_GCP_6"],
     types: [CLOUDSQL_INSTANCE],
-    check: (r) => (tlsOnly(r.props) ? [] : ["settings.ipConfiguration.sslMode is not ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED"]),
+    check: (r) =>
+      tlsOnly(r.props) ? [] : ["settings.ipConfiguration.sslMode is not ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED"],
   }),
   resourceRule({
     name: "cloudsql-backups-pitr",
@@ -51,7 +52,9 @@ export const cloudSqlPolicies: HubfleetPolicy[] = [
       const backup = at(r.props, "settings", "backupConfiguration");
       return [
         at(backup, "enabled") === true ? undefined : "settings.backupConfiguration.enabled is not true",
-        at(backup, "pointInTimeRecoveryEnabled") === true ? undefined : "settings.backupConfiguration.pointInTimeRecoveryEnabled is not true",
+        at(backup, "pointInTimeRecoveryEnabled") === true
+          ? undefined
+          : "settings.backupConfiguration.pointInTimeRecoveryEnabled is not true",
       ].filter((m): m is string => m !== undefined);
     },
   }),

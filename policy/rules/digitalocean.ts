@@ -26,16 +26,25 @@ function firewallProblems(resources: readonly PolicyResource[]): StackProblem[] 
     .filter((r) => r.type === DO_DATABASE)
     .flatMap((database) => {
       const firewalls = resources.filter((r) => r.type === DO_FIREWALL && dependsOn(r, database));
-      if (firewalls.length === 0) return [{ urn: database.urn, message: `database ${database.name} has no firewall: any source with the password may connect` }];
+      if (firewalls.length === 0)
+        return [{ urn: database.urn, message: `database ${database.name} has no firewall: any source with the password may connect` }];
       return firewalls.flatMap((firewall) => {
         const rules = asArray(at(firewall.props, "rules"));
         if (rules.length === 0) return [{ urn: firewall.urn, message: "the firewall has no rule" }];
         return rules.flatMap((rule): StackProblem[] => {
           const type = at(rule, "type");
-          if (type !== "k8s") return [{ urn: firewall.urn, message: `a ${String(type)} rule trusts a source other than the tenant's cluster` }];
+          if (type !== "k8s")
+            return [{ urn: firewall.urn, message: `a ${String(type)} rule trusts a source other than the tenant's cluster` }];
           // The rule's value is the cluster's id, known only after creation: it must come from a cluster of this stack.
           const trusted = clusters.filter((cluster) => dependsOn(firewall, cluster));
-          return trusted.length === 1 ? [] : [{ urn: firewall.urn, message: `the k8s rule must name the tenant's one cluster; the firewall depends on ${trusted.length}` }];
+          return trusted.length === 1
+            ? []
+            : [
+                {
+                  urn: firewall.urn,
+                  message: `the k8s rule must name the tenant's one cluster; the firewall depends on ${trusted.length}`,
+                },
+              ];
         });
       });
     });
@@ -47,10 +56,15 @@ function vpcProblems(resources: readonly PolicyResource[]): StackProblem[] {
   const problems: StackProblem[] = [];
   for (const resource of placed) {
     const vpc = at(resource.props, VPC_PROPERTY[resource.type]!);
-    if (typeof vpc !== "string" || vpc === "") problems.push({ urn: resource.urn, message: `${resource.name} is in no VPC (${VPC_PROPERTY[resource.type]} unset): it would join the region's default VPC` });
+    if (typeof vpc !== "string" || vpc === "")
+      problems.push({
+        urn: resource.urn,
+        message: `${resource.name} is in no VPC (${VPC_PROPERTY[resource.type]} unset): it would join the region's default VPC`,
+      });
     else vpcs.add(vpc);
   }
-  if (vpcs.size > 1) problems.push({ message: `the stack's DigitalOcean resources are spread over ${vpcs.size} VPCs: ${[...vpcs].join(", ")}` });
+  if (vpcs.size > 1)
+    problems.push({ message: `the stack's DigitalOcean resources are spread over ${vpcs.size} VPCs: ${[...vpcs].join(", ")}` });
   return problems;
 }
 

@@ -90,7 +90,8 @@ export const gkePolicies: HubfleetPolicy[] = [
       const config = nodeConfig(r);
       if (r.type === GKE_CLUSTER && config === undefined) return [];
       const account = at(config, "serviceAccount");
-      if (typeof account !== "string" || account === "" || account === "default") return ["nodeConfig.serviceAccount is not set: nodes would use the Compute Engine default account"];
+      if (typeof account !== "string" || account === "" || account === "default")
+        return ["nodeConfig.serviceAccount is not set: nodes would use the Compute Engine default account"];
       return DEFAULT_COMPUTE_ACCOUNT.test(account) ? [`nodeConfig.serviceAccount ${account} is the Compute Engine default account`] : [];
     },
   }),

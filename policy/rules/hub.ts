@@ -22,7 +22,8 @@ export function secretLiterals(values: unknown, path: string[] = []): string[] {
   if (typeof values === "string") {
     if (values === SECRET_PLACEHOLDER) return [`${path.join(".")} holds a secret value`];
     const key = path[path.length - 1] ?? "";
-    if (path.includes("extraConfig")) return PYTHON_SECRET_LITERAL.test(values) ? [`${path.join(".")} assigns a secret literal in Python`] : [];
+    if (path.includes("extraConfig"))
+      return PYTHON_SECRET_LITERAL.test(values) ? [`${path.join(".")} assigns a secret literal in Python`] : [];
     return SECRET_KEY.test(normalise(key)) && values !== "" ? [`${path.join(".")} is a literal credential; use a Secret reference`] : [];
   }
   if (Array.isArray(values)) return values.flatMap((item, index) => secretLiterals(item, [...path, String(index)]));
@@ -44,7 +45,10 @@ function loginNeedsTls(values: unknown): boolean {
 
 function servedOverHttps(values: unknown): boolean {
   const proxyTls = at(values, "proxy", "https", "enabled") === true;
-  const ingressTls = at(values, "ingress", "enabled") === true && Array.isArray(at(values, "ingress", "tls")) && (at(values, "ingress", "tls") as unknown[]).length > 0;
+  const ingressTls =
+    at(values, "ingress", "enabled") === true &&
+    Array.isArray(at(values, "ingress", "tls")) &&
+    (at(values, "ingress", "tls") as unknown[]).length > 0;
   return proxyTls || ingressTls;
 }
 
@@ -55,7 +59,9 @@ function plainOAuthUrls(values: unknown): string[] {
     .filter(([section]) => section.endsWith("OAuthenticator"))
     .flatMap(([section, settings]) =>
       Object.entries((settings ?? {}) as Record<string, unknown>)
-        .filter(([key, value]) => key.endsWith("_url") && typeof value === "string" && !value.startsWith("https://") && !value.startsWith("<"))
+        .filter(
+          ([key, value]) => key.endsWith("_url") && typeof value === "string" && !value.startsWith("https://") && !value.startsWith("<"),
+        )
         .map(([key, value]) => `hub.config.${section}.${key} is ${String(value)}, not https`),
     );
 }
@@ -77,7 +83,8 @@ export const hubPolicies: HubfleetPolicy[] = [
       if (!isJupyterHubRelease(r.props)) return [];
       const values = at(r.props, "values");
       const problems = plainOAuthUrls(values);
-      if (loginNeedsTls(values) && !servedOverHttps(values)) problems.push("users log in over plain http: neither proxy.https nor a TLS ingress is enabled");
+      if (loginNeedsTls(values) && !servedOverHttps(values))
+        problems.push("users log in over plain http: neither proxy.https nor a TLS ingress is enabled");
       return problems;
     },
   }),

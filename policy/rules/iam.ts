@@ -17,7 +17,13 @@ const WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9-]+:[a-z0-9-]+$/;
 
 /** What is too broad in one Allow statement. */
-export function allowWildcards(statement: { Effect?: string; Action?: unknown; NotAction?: unknown; Resource?: unknown; NotResource?: unknown }): string[] {
+export function allowWildcards(statement: {
+  Effect?: string;
+  Action?: unknown;
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+}): string[] {
   if (statement.Effect !== "Allow") return [];
   const problems: string[] = [];
   for (const action of strings(statement.Action)) if (action.includes("*")) problems.push(`action ${action} is a wildcard`);
@@ -49,11 +55,17 @@ export const iamPolicies: HubfleetPolicy[] = [
         .flatMap((s, index) => {
           const label = `statement ${s.Sid ?? index}`;
           const equals = (at(s.Condition, "StringEquals") ?? {}) as Record<string, unknown>;
-          const subjects = Object.entries(equals).filter(([key]) => key.endsWith(":sub")).flatMap(([, value]) => strings(value));
-          const audiences = Object.entries(equals).filter(([key]) => key.endsWith(":aud")).flatMap(([, value]) => strings(value));
+          const subjects = Object.entries(equals)
+            .filter(([key]) => key.endsWith(":sub"))
+            .flatMap(([, value]) => strings(value));
+          const audiences = Object.entries(equals)
+            .filter(([key]) => key.endsWith(":aud"))
+            .flatMap(([, value]) => strings(value));
           const problems: string[] = [];
           if (subjects.length !== 1 || !SERVICE_ACCOUNT_SUBJECT.test(subjects[0]!))
-            problems.push(`${label}: StringEquals must name exactly one system:serviceaccount:<namespace>:<name> subject, not ${JSON.stringify(subjects)}`);
+            problems.push(
+              `${label}: StringEquals must name exactly one system:serviceaccount:<namespace>:<name> subject, not ${JSON.stringify(subjects)}`,
+            );
           if (audiences.length !== 1 || audiences[0] !== "sts.amazonaws.com")
             problems.push(`${label}: StringEquals must limit the audience to sts.amazonaws.com, not ${JSON.stringify(audiences)}`);
           if (at(s.Condition, "StringLike") !== undefined) problems.push(`${label}: StringLike lets a pattern match many subjects`);

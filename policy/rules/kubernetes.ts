@@ -22,7 +22,21 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Capabilities the Baseline standard lets a container add. */
-const BASELINE_CAPABILITIES = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
+const BASELINE_CAPABILITIES = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);
 
 /** What in one container breaks the Baseline standard's privilege rules. */
 export function containerPrivileges(container: unknown): string[] {
@@ -36,8 +50,11 @@ export function containerPrivileges(container: unknown): string[] {
 
 /** Privileges a pod spec asks for: privileged containers, extra capabilities, the node's namespaces. */
 export function podPrivileges(spec: unknown): string[] {
-  const problems = ["containers", "initContainers", "ephemeralContainers"].flatMap((key) => asArray(at(spec, key)).flatMap(containerPrivileges));
-  for (const hostField of ["hostNetwork", "hostPID", "hostIPC"]) if (at(spec, hostField) === true) problems.push(`the pod sets ${hostField}`);
+  const problems = ["containers", "initContainers", "ephemeralContainers"].flatMap((key) =>
+    asArray(at(spec, key)).flatMap(containerPrivileges),
+  );
+  for (const hostField of ["hostNetwork", "hostPID", "hostIPC"])
+    if (at(spec, hostField) === true) problems.push(`the pod sets ${hostField}`);
   return problems;
 }
 
@@ -46,9 +63,17 @@ export function hubValuesPrivileges(values: unknown): string[] {
   const problems: string[] = [];
   // The chart adds a privileged iptables init container unless told not to (z2jh values.yaml singleuser.cloudMetadata).
   if (at(values, "singleuser", "cloudMetadata", "blockWithIptables") !== false)
-    problems.push("singleuser.cloudMetadata.blockWithIptables is not false: the chart adds the privileged block-cloud-metadata init container");
-  for (const path of [["singleuser", "initContainers"], ["singleuser", "extraContainers"], ["hub", "extraContainers"], ["hub", "initContainers"]])
-    for (const container of asArray(at(values, ...path))) problems.push(...containerPrivileges(container).map((p) => `${path.join(".")}: ${p}`));
+    problems.push(
+      "singleuser.cloudMetadata.blockWithIptables is not false: the chart adds the privileged block-cloud-metadata init container",
+    );
+  for (const path of [
+    ["singleuser", "initContainers"],
+    ["singleuser", "extraContainers"],
+    ["hub", "extraContainers"],
+    ["hub", "initContainers"],
+  ])
+    for (const container of asArray(at(values, ...path)))
+      problems.push(...containerPrivileges(container).map((p) => `${path.join(".")}: ${p}`));
   return problems;
 }
 

@@ -21,7 +21,10 @@ function settingsOf(resources: readonly PolicyResource[], type: string, bucket: 
 }
 
 /** One problem per bucket for which `missing` names what is wrong, if anything. */
-function perBucket(resources: readonly PolicyResource[], missing: (bucket: PolicyResource, name: unknown) => string | undefined): StackProblem[] {
+function perBucket(
+  resources: readonly PolicyResource[],
+  missing: (bucket: PolicyResource, name: unknown) => string | undefined,
+): StackProblem[] {
   return resources
     .filter((r) => r.type === S3_BUCKET)
     .flatMap((bucket) => {

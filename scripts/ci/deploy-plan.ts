@@ -25,13 +25,27 @@ export interface DeployPlan {
 }
 
 /** Pure: the waves for the changed files, given each head stack's file text. */
-export function deployPlan(changedFiles: readonly string[] | "all", baseStacks: readonly string[], stackFiles: ReadonlyMap<string, string>, maxWaves: number): DeployPlan {
+export function deployPlan(
+  changedFiles: readonly string[] | "all",
+  baseStacks: readonly string[],
+  stackFiles: ReadonlyMap<string, string>,
+  maxWaves: number,
+): DeployPlan {
   const headStacks = [...stackFiles.keys()].sort();
-  const touched = changedFiles === "all" ? headStacks.map((stack) => ({ stack, change: "changed" as const })) : touchedStacks(changedFiles, baseStacks, headStacks);
+  const touched =
+    changedFiles === "all"
+      ? headStacks.map((stack) => ({ stack, change: "changed" as const }))
+      : touchedStacks(changedFiles, baseStacks, headStacks);
   const references = new Map(headStacks.map((stack) => [stack, stackReferences(stackFiles.get(stack)!)]));
-  const deploy = dependentsOf(touched.filter((t) => t.change !== "removed").map((t) => t.stack), references);
+  const deploy = dependentsOf(
+    touched.filter((t) => t.change !== "removed").map((t) => t.stack),
+    references,
+  );
   const waves = deployWaves(deploy, references);
-  if (waves.length > maxWaves) throw new Error(`the stacks need ${waves.length} deploy waves; the workflow has ${maxWaves}: add a wave job to .github/workflows/deploy.yml`);
+  if (waves.length > maxWaves)
+    throw new Error(
+      `the stacks need ${waves.length} deploy waves; the workflow has ${maxWaves}: add a wave job to .github/workflows/deploy.yml`,
+    );
   return { waves, removed: touched.filter((t) => t.change === "removed").map((t) => t.stack) };
 }
 
@@ -40,12 +54,20 @@ function main(): void {
   const base = argv[argv.indexOf("--base") + 1];
   const maxWaves = argv.includes("--waves") ? Number(argv[argv.indexOf("--waves") + 1]) : 3;
   if (!argv.includes("--base") || !base) throw new Error("usage: deploy-plan.ts --base <commit> [--waves N]");
-  const stackFiles = new Map(stacksInFiles(fs.readdirSync(projectDir)).map((stack) => [stack, fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")]));
+  const stackFiles = new Map(
+    stacksInFiles(fs.readdirSync(projectDir)).map((stack) => [
+      stack,
+      fs.readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8"),
+    ]),
+  );
   const known = !/^0+$/.test(base) && git(["cat-file", "-e", `${base}^{commit}`]).ok;
   const changed = known ? git(["diff", "--name-only", base, "HEAD"]).out.split("\n").filter(Boolean) : "all";
   const baseStacks = known ? stacksInFiles(git(["ls-tree", "--name-only", base]).out.split("\n")) : [];
   const plan = deployPlan(changed, baseStacks, stackFiles, maxWaves);
-  const lines = [...Array.from({ length: maxWaves }, (_, i) => `wave${i + 1}=${JSON.stringify(plan.waves[i] ?? [])}`), `removed=${JSON.stringify(plan.removed)}`];
+  const lines = [
+    ...Array.from({ length: maxWaves }, (_, i) => `wave${i + 1}=${JSON.stringify(plan.waves[i] ?? [])}`),
+    `removed=${JSON.stringify(plan.removed)}`,
+  ];
   if (process.env.GITHUB_OUTPUT) fs.appendFileSync(process.env.GITHUB_OUTPUT, `${lines.join("\n")}\n`);
   console.log(lines.join("\n"));
 }

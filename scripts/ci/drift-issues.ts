@@ -46,9 +46,18 @@ export function driftActions(results: readonly DriftResult[], openIssues: readon
     const open = byTitle.get(issueTitle(result.stack));
     if (result.status === "drifted") {
       const body = issueBody(result, runUrl);
-      actions.push(open === undefined ? { kind: "open", stack: result.stack, title: issueTitle(result.stack), body } : { kind: "update", stack: result.stack, issue: open, body });
+      actions.push(
+        open === undefined
+          ? { kind: "open", stack: result.stack, title: issueTitle(result.stack), body }
+          : { kind: "update", stack: result.stack, issue: open, body },
+      );
     } else if (result.status === "clean" && open !== undefined) {
-      actions.push({ kind: "close", stack: result.stack, issue: open, comment: `\`${result.stack}\` matches the program again${runUrl ? ` (${runUrl})` : ""}.` });
+      actions.push({
+        kind: "close",
+        stack: result.stack,
+        issue: open,
+        comment: `\`${result.stack}\` matches the program again${runUrl ? ` (${runUrl})` : ""}.`,
+      });
     }
   }
   return actions;
@@ -56,7 +65,8 @@ export function driftActions(results: readonly DriftResult[], openIssues: readon
 
 export async function applyDriftActions(github: GitHub, repository: string, actions: readonly DriftAction[]): Promise<void> {
   for (const action of actions) {
-    if (action.kind === "open") await github.request("POST", `/repos/${repository}/issues`, { title: action.title, body: action.body, labels: [DRIFT_LABEL] });
+    if (action.kind === "open")
+      await github.request("POST", `/repos/${repository}/issues`, { title: action.title, body: action.body, labels: [DRIFT_LABEL] });
     else if (action.kind === "update") await github.request("PATCH", `/repos/${repository}/issues/${action.issue}`, { body: action.body });
     else {
       await github.request("POST", `/repos/${repository}/issues/${action.issue}/comments`, { body: action.comment });
@@ -72,10 +82,16 @@ async function main(): Promise<number> {
   if (!dir) throw new Error("usage: drift-issues.ts --dir <drift results> [--run-url <url>]");
   // No results at all (every check skipped or cancelled) is not a drift verdict.
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  const results = files.filter((f) => f.endsWith(".json")).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as DriftResult);
+  const results = files
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as DriftResult);
   const { github, repository } = fromEnvironment();
   const open = await github.list<Issue & { pull_request?: unknown }>(`/repos/${repository}/issues?state=open&labels=${DRIFT_LABEL}`);
-  const actions = driftActions(results, open.filter((i) => !i.pull_request), value("--run-url"));
+  const actions = driftActions(
+    results,
+    open.filter((i) => !i.pull_request),
+    value("--run-url"),
+  );
   await applyDriftActions(github, repository, actions);
   for (const result of results) console.log(`${result.stack}: ${result.status}`);
   for (const action of actions) console.log(`${action.kind} issue for ${action.stack}`);

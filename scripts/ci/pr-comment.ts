@@ -25,7 +25,10 @@ export function upsertSection(existing: string | undefined, section: string, con
     if (match) sections.set(name, match[1]!);
   }
   sections.set(section, content.trimEnd());
-  const ordered = [...SECTIONS.filter((name) => sections.has(name)), ...[...sections.keys()].filter((name) => !(SECTIONS as readonly string[]).includes(name))];
+  const ordered = [
+    ...SECTIONS.filter((name) => sections.has(name)),
+    ...[...sections.keys()].filter((name) => !(SECTIONS as readonly string[]).includes(name)),
+  ];
   return [HEADER, ...ordered.map((name) => `${begin(name)}\n${sections.get(name)!}\n${end(name)}\n`)].join("\n");
 }
 
@@ -49,14 +52,16 @@ export async function postSection(github: GitHub, repository: string, pr: number
 /** Refuses a pull request whose head is not the commit the report was made for. */
 export async function checkHead(github: GitHub, repository: string, pr: number, headSha: string): Promise<void> {
   const pull = await github.request<{ head: { sha: string } }>("GET", `/repos/${repository}/pulls/${pr}`);
-  if (pull.head.sha !== headSha) throw new Error(`#${pr} is at ${pull.head.sha}, not ${headSha}: the report belongs to another commit; nothing posted`);
+  if (pull.head.sha !== headSha)
+    throw new Error(`#${pr} is at ${pull.head.sha}, not ${headSha}: the report belongs to another commit; nothing posted`);
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const value = (flag: string) => {
     const index = argv.indexOf(flag);
-    if (index < 0 || !argv[index + 1]) throw new Error("usage: pr-comment.ts --pr <number> --head-sha <sha> --section <name> --file <markdown>");
+    if (index < 0 || !argv[index + 1])
+      throw new Error("usage: pr-comment.ts --pr <number> --head-sha <sha> --section <name> --file <markdown>");
     return argv[index + 1]!;
   };
   const pr = Number(value("--pr"));

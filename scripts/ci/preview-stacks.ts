@@ -43,10 +43,14 @@ export function previewMarkdown(results: readonly PreviewResult[], targets: Prev
   if (results.length + targets.notInBackend.length + targets.removed.length === 0) return [...lines, "No touched stack.", ""].join("\n");
   for (const result of results) {
     const summary = resourceSummary(result.output);
-    lines.push(`<details${result.ok ? "" : " open"}><summary><code>${result.stack}</code>: ${result.ok ? summary.join(", ") || "previewed" : "**preview failed**"}</summary>`, "");
+    lines.push(
+      `<details${result.ok ? "" : " open"}><summary><code>${result.stack}</code>: ${result.ok ? summary.join(", ") || "previewed" : "**preview failed**"}</summary>`,
+      "",
+    );
     lines.push("```", tail(result.output.trim(), LOG_LIMIT), "```", "</details>", "");
   }
-  for (const stack of targets.notInBackend) lines.push(`- \`${stack}\`: new, not previewed (not in the backend yet; the render diff shows what it creates)`);
+  for (const stack of targets.notInBackend)
+    lines.push(`- \`${stack}\`: new, not previewed (not in the backend yet; the render diff shows what it creates)`);
   for (const stack of targets.removed) lines.push(`- \`${stack}\`: stack file removed; merging does not destroy it`);
   return [...lines, ""].join("\n");
 }
@@ -65,7 +69,8 @@ function main(): number {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
   const touchedFile = value("--touched");
   const out = value("--out");
-  if (!touchedFile || !out) throw new Error("usage: preview-stacks.ts --touched <touched-stacks.json> --out <preview.md> [--policy-pack <dir>]");
+  if (!touchedFile || !out)
+    throw new Error("usage: preview-stacks.ts --touched <touched-stacks.json> --out <preview.md> [--policy-pack <dir>]");
   const policyPack = value("--policy-pack");
   const touched = JSON.parse(fs.readFileSync(touchedFile, "utf8")) as TouchedStack[];
   const { markdown, ok } = previewStacks(touched, runPulumi, policyPack && fs.existsSync(policyPack) ? policyPack : undefined);

@@ -13,7 +13,10 @@ export type RunPulumi = (args: readonly string[]) => CommandResult;
 
 /** The real CLI: output echoed to the job log once the command ends, and returned. */
 export const runPulumi: RunPulumi = (args) => {
-  const result = spawnSync("pulumi", [...args, "--non-interactive", "--color", "never"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync("pulumi", [...args, "--non-interactive", "--color", "never"], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
   process.stdout.write(output);
   return { code: result.status ?? 1, output: result.error ? `${output}${result.error.message}\n` : output };

@@ -28,7 +28,9 @@ async function main(): Promise<number> {
   const report: Record<string, string[]> = {};
   for (const file of files) report[file] = await workflowErrors(path.basename(file), fs.readFileSync(file, "utf8"));
   if (json) console.log(JSON.stringify(report));
-  else for (const [file, errors] of Object.entries(report)) console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join("\n  ")}`);
+  else
+    for (const [file, errors] of Object.entries(report))
+      console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join("\n  ")}`);
   return Object.values(report).some((errors) => errors.length > 0) ? 1 : 0;
 }
 

@@ -37,7 +37,8 @@ export function securityProblems(name: string, workflow: Json): string[] {
   if (triggers(workflow).includes("pull_request_target")) problem("on", "pull_request_target runs fork code with a write token");
   if (text(workflow.permissions) !== "{}") problem("permissions", "must be {} at the top; each job asks for its own");
   if (secretsIn(workflow.env).length > 0 || /secrets\./.test(text(workflow.env))) problem("env", "no secret in a workflow-wide env");
-  for (const secret of secretsIn(workflow)) if (!ALLOWED_SECRETS.has(secret)) problem("secrets", `${secret} is not an allowed secret (cloud access is keyless)`);
+  for (const secret of secretsIn(workflow))
+    if (!ALLOWED_SECRETS.has(secret)) problem("secrets", `${secret} is not an allowed secret (cloud access is keyless)`);
 
   for (const [jobName, rawJob] of Object.entries(asObject(workflow.jobs))) {
     const job = asObject(rawJob);
@@ -47,16 +48,20 @@ export function securityProblems(name: string, workflow: Json): string[] {
     const steps = Array.isArray(job.steps) ? job.steps.map(asObject) : [];
     const logsIn = steps.some((s) => CLOUD_LOGIN.test(String(s.uses ?? "")));
     const callsWithIdentity = typeof job.uses === "string" && asObject(job.permissions)["id-token"] === "write";
-    if (asObject(job.permissions)["id-token"] === "write" && !logsIn && !callsWithIdentity) problem(where, "id-token: write without a cloud login");
+    if (asObject(job.permissions)["id-token"] === "write" && !logsIn && !callsWithIdentity)
+      problem(where, "id-token: write without a cloud login");
     const holdsSecrets = secretsIn(job).length > 0 || asObject(job.permissions)["id-token"] === "write";
-    if (onPullRequest && holdsSecrets && !String(job.if ?? "").includes(FORK_GUARD)) problem(where, "holds a secret or cloud identity without the fork guard");
-    if (steps.some((s) => secretsIn(s).length > 0) && job.environment === undefined) problem(where, "uses secrets outside a GitHub environment");
+    if (onPullRequest && holdsSecrets && !String(job.if ?? "").includes(FORK_GUARD))
+      problem(where, "holds a secret or cloud identity without the fork guard");
+    if (steps.some((s) => secretsIn(s).length > 0) && job.environment === undefined)
+      problem(where, "uses secrets outside a GitHub environment");
     let loggedIn = false;
     steps.forEach((step, index) => {
       const at = `${where}.steps[${index}]`;
       const uses = String(step.uses ?? "");
       if (uses && !uses.startsWith("./") && !PINNED.test(uses)) problem(at, `${uses} is not pinned by a full commit SHA`);
-      if (uses.startsWith("actions/checkout@") && asObject(step.with)["persist-credentials"] !== false) problem(at, "checkout must set persist-credentials: false");
+      if (uses.startsWith("actions/checkout@") && asObject(step.with)["persist-credentials"] !== false)
+        problem(at, "checkout must set persist-credentials: false");
       if (CLOUD_LOGIN.test(uses)) loggedIn = true;
       const run = typeof step.run === "string" ? step.run : "";
       if (run.includes("${{")) problem(at, "an expression inside run: (pass it through env)");
@@ -78,7 +83,8 @@ export function runScripts(workflow: Json): Array<{ where: string; shell: string
     const jobShell = String(asObject(asObject(job.defaults).run).shell ?? defaultShell);
     const steps = Array.isArray(job.steps) ? job.steps.map(asObject) : [];
     steps.forEach((step, index) => {
-      if (typeof step.run === "string") scripts.push({ where: `jobs.${jobName}.steps[${index}]`, shell: String(step.shell ?? jobShell), script: step.run });
+      if (typeof step.run === "string")
+        scripts.push({ where: `jobs.${jobName}.steps[${index}]`, shell: String(step.shell ?? jobShell), script: step.run });
     });
   }
   return scripts;

@@ -60,9 +60,18 @@ export function stackMarkdown(diff: StackDiff): string {
       const mayBe = !replaced && update.mayBeReplacedBy.length > 0;
       lines.push(`#### ${label(update.resource)}${replaced ? " — **replacement**" : mayBe ? " — **possible replacement**" : ""}`, "");
       const source = replacementSource(update.resource.type);
-      if (replaced) lines.push(`The provider re-creates it: \`${update.replacedBy.join("`, `")}\` cannot change in place${source ? ` (${source})` : ""}.`, "");
-      else if (mayBe) lines.push(`The provider re-creates it if \`${update.mayBeReplacedBy.join("`, `")}\` really changes: the new value is a placeholder that only a deployment resolves (\`pulumi preview\` tells)${source ? ` (${source})` : ""}.`, "");
-      else if (!source && !update.resource.type.startsWith("hubfleet:")) lines.push("_No replace-on-change facts for this type in `scripts/diff/replace-on-change.ts`: assumed to update in place._", "");
+      if (replaced)
+        lines.push(
+          `The provider re-creates it: \`${update.replacedBy.join("`, `")}\` cannot change in place${source ? ` (${source})` : ""}.`,
+          "",
+        );
+      else if (mayBe)
+        lines.push(
+          `The provider re-creates it if \`${update.mayBeReplacedBy.join("`, `")}\` really changes: the new value is a placeholder that only a deployment resolves (\`pulumi preview\` tells)${source ? ` (${source})` : ""}.`,
+          "",
+        );
+      else if (!source && !update.resource.type.startsWith("hubfleet:"))
+        lines.push("_No replace-on-change facts for this type in `scripts/diff/replace-on-change.ts`: assumed to update in place._", "");
       lines.push(...fieldTable(update.changes, [...update.replacedBy, ...update.mayBeReplacedBy]), "");
     }
   }
@@ -98,6 +107,7 @@ export function combinedMarkdown(diffs: readonly StackDiff[], baseRef: string, b
     if (body.length + section.length > budget) left.push(diff.stack);
     else body += section;
   }
-  if (left.length > 0) body += `\nToo long for one comment: ${left.map((s) => `\`${s}\``).join(", ")} are in the workflow's \`render-diff\` artifact.\n`;
+  if (left.length > 0)
+    body += `\nToo long for one comment: ${left.map((s) => `\`${s}\``).join(", ")} are in the workflow's \`render-diff\` artifact.\n`;
   return body;
 }

@@ -64,17 +64,18 @@ export interface StackDiff {
   warnings: Warning[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Leaf-level differences: a whole object that appears or goes shows as its leaves. */
 export function diffValues(before: unknown, after: unknown, prefix = ""): FieldChange[] {
   const join = (key: string) => (prefix ? `${prefix}.${key}` : key);
   if (Array.isArray(before) || Array.isArray(after)) {
-    if (before !== undefined && after !== undefined && (!Array.isArray(before) || !Array.isArray(after))) return [{ path: prefix, before, after }];
+    if (before !== undefined && after !== undefined && (!Array.isArray(before) || !Array.isArray(after)))
+      return [{ path: prefix, before, after }];
     const left = (before as unknown[] | undefined) ?? [];
     const right = (after as unknown[] | undefined) ?? [];
-    if (left.length === 0 && right.length === 0) return before === undefined || after === undefined ? [{ path: prefix, before, after }] : [];
+    if (left.length === 0 && right.length === 0)
+      return before === undefined || after === undefined ? [{ path: prefix, before, after }] : [];
     const changes: FieldChange[] = [];
     for (let i = 0; i < Math.max(left.length, right.length); i++) changes.push(...diffValues(left[i], right[i], `${prefix}[${i}]`));
     return changes;
@@ -94,10 +95,14 @@ function resourceChanges(before: PlanResource, after: PlanResource): FieldChange
   let changes = diffValues(before.inputs, after.inputs);
   if (after.type === RELEASE_TYPE && changes.some((c) => c.path.startsWith("values"))) {
     // The values have their own section, as YAML; one line here points to it.
-    changes = [...changes.filter((c) => !c.path.startsWith("values")), { path: "values", before: "(see the hub values diff)", after: "(see the hub values diff)" }];
+    changes = [
+      ...changes.filter((c) => !c.path.startsWith("values")),
+      { path: "values", before: "(see the hub values diff)", after: "(see the hub values diff)" },
+    ];
   }
   if (before.protect !== after.protect) changes.push({ path: "(protect)", before: before.protect, after: after.protect });
-  if ((before.provider ?? "") !== (after.provider ?? "")) changes.push({ path: "(provider)", before: before.provider, after: after.provider });
+  if ((before.provider ?? "") !== (after.provider ?? ""))
+    changes.push({ path: "(provider)", before: before.provider, after: after.provider });
   return changes;
 }
 
@@ -120,8 +125,14 @@ export function diffStack(stack: string, base: RenderedStack | undefined, head: 
     const changes = resourceChanges(before, after);
     if (changes.length === 0) continue;
     const known = changes.filter((c) => !isPlaceholder(c.before) && !isPlaceholder(c.after));
-    const replacedBy = replacingPaths(after.type, known.map((c) => c.path));
-    const mayBeReplacedBy = replacingPaths(after.type, changes.map((c) => c.path)).filter((p) => !replacedBy.includes(p));
+    const replacedBy = replacingPaths(
+      after.type,
+      known.map((c) => c.path),
+    );
+    const mayBeReplacedBy = replacingPaths(
+      after.type,
+      changes.map((c) => c.path),
+    ).filter((p) => !replacedBy.includes(p));
     // Pulumi replaces a resource whose provider changes.
     if (changes.some((c) => c.path === "(provider)")) replacedBy.push("(provider)");
     updates.push({ resource: after, changes, replacedBy, mayBeReplacedBy });
@@ -140,9 +151,16 @@ export function diffStack(stack: string, base: RenderedStack | undefined, head: 
   }
   for (const gone of deletes) if (!moved.has(gone.urn)) push(warningFor("delete", gone, "deleted"));
   for (const update of updates) {
-    if (update.replacedBy.length > 0) push(warningFor("replace", update.resource, `replaced: ${update.replacedBy.join(", ")} cannot change in place`));
+    if (update.replacedBy.length > 0)
+      push(warningFor("replace", update.resource, `replaced: ${update.replacedBy.join(", ")} cannot change in place`));
     else if (update.mayBeReplacedBy.length > 0) {
-      push(warningFor("may-replace", update.resource, `replaced if ${update.mayBeReplacedBy.join(", ")} really change${update.mayBeReplacedBy.length === 1 ? "s" : ""}: the new value is known only at deploy`));
+      push(
+        warningFor(
+          "may-replace",
+          update.resource,
+          `replaced if ${update.mayBeReplacedBy.join(", ")} really change${update.mayBeReplacedBy.length === 1 ? "s" : ""}: the new value is known only at deploy`,
+        ),
+      );
     }
   }
 

@@ -33,7 +33,10 @@ export function stackOfFile(file: string): string | undefined {
 }
 
 export function stacksInFiles(files: readonly string[]): string[] {
-  return files.map(stackOfFile).filter((s): s is string => s !== undefined).sort();
+  return files
+    .map(stackOfFile)
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }
 
 export function isCodeChange(file: string): boolean {
@@ -46,7 +49,11 @@ export function isCodeChange(file: string): boolean {
  * The touched stacks, sorted, each as added (only in the new tree), removed (only in the
  * base) or changed.
  */
-export function touchedStacks(changedFiles: readonly string[], baseStacks: readonly string[], headStacks: readonly string[]): TouchedStack[] {
+export function touchedStacks(
+  changedFiles: readonly string[],
+  baseStacks: readonly string[],
+  headStacks: readonly string[],
+): TouchedStack[] {
   const base = new Set(baseStacks);
   const head = new Set(headStacks);
   const names = changedFiles.some(isCodeChange) ? new Set([...base, ...head]) : new Set(stacksInFiles(changedFiles));

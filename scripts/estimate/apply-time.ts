@@ -54,13 +54,21 @@ export function tasksFromPlan(plan: Plan): Task[] {
       const references = [...r.dependencies, ...(r.provider ? [r.provider] : []), ...(parent && !isComponent(parent) ? [parent.urn] : [])];
       const dependsOn = [...new Set(references.flatMap(expand))].filter((urn) => urn !== r.urn).sort();
       const serialised = SERIALISED[r.type]?.key(r.inputs);
-      return { id: r.urn, name: r.name, type: r.type, minutes: creationMinutes(r.type), dependsOn, ...(serialised ? { serialisedOn: serialised } : {}) };
+      return {
+        id: r.urn,
+        name: r.name,
+        type: r.type,
+        minutes: creationMinutes(r.type),
+        dependsOn,
+        ...(serialised ? { serialisedOn: serialised } : {}),
+      };
     });
 }
 
 function checkedTasks(tasks: readonly Task[]): Map<string, Task> {
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  for (const task of tasks) for (const dependency of task.dependsOn) if (!byId.has(dependency)) throw new Error(`${task.name} depends on unknown ${dependency}`);
+  for (const task of tasks)
+    for (const dependency of task.dependsOn) if (!byId.has(dependency)) throw new Error(`${task.name} depends on unknown ${dependency}`);
   return byId;
 }
 
@@ -131,10 +139,18 @@ export function estimateApplyTime(tasks: readonly Task[]): ApplyTimeEstimate {
     for (const id of pending) {
       const task = byId.get(id)!;
       if (!task.dependsOn.every((d) => end.has(d))) continue;
-      const latest = task.dependsOn.reduce<{ id?: string; at: number }>((acc, d) => (end.get(d)! > acc.at ? { id: d, at: end.get(d)! } : acc), { at: 0 });
+      const latest = task.dependsOn.reduce<{ id?: string; at: number }>(
+        (acc, d) => (end.get(d)! > acc.at ? { id: d, at: end.get(d)! } : acc),
+        { at: 0 },
+      );
       const group = task.serialisedOn ? groupFree.get(task.serialisedOn) : undefined;
       const start = Math.max(latest.at, group?.at ?? 0);
-      const why = group && group.at > latest.at ? { id: group.last, why: `waits for ${task.serialisedOn}` } : latest.id ? { id: latest.id, why: "after its dependency" } : { why: "at once" };
+      const why =
+        group && group.at > latest.at
+          ? { id: group.last, why: `waits for ${task.serialisedOn}` }
+          : latest.id
+            ? { id: latest.id, why: "after its dependency" }
+            : { why: "at once" };
       if (!best || start < best.start || (start === best.start && id < best.task.id)) best = { task, start, why };
     }
     if (!best) throw new Error("no task can start: a dependency cycle");
@@ -152,7 +168,13 @@ export function estimateApplyTime(tasks: readonly Task[]): ApplyTimeEstimate {
   while (current) {
     const task = byId.get(current)!;
     const reason = cause.get(current)!;
-    path.unshift({ name: task.name, type: task.type, start: round(startOf.get(current)!), end: round(end.get(current)!), after: reason.why });
+    path.unshift({
+      name: task.name,
+      type: task.type,
+      start: round(startOf.get(current)!),
+      end: round(end.get(current)!),
+      after: reason.why,
+    });
     current = reason.id;
   }
   const serialised = [...groups(tasks).entries()]

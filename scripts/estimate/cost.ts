@@ -5,9 +5,28 @@
  */
 import type { Plan, PlanResource } from "../render/report";
 import { dropletSize, gceMachine, sizeInGb, type MachineShape } from "./machines";
-import { flatPrice, gcpPrice, hasGcpPrice, hasGcpRegion, HOURS_PER_MONTH, isFlatPriceKey, monthly, type GcpSku, type Price } from "./prices";
+import {
+  flatPrice,
+  gcpPrice,
+  hasGcpPrice,
+  hasGcpRegion,
+  HOURS_PER_MONTH,
+  isFlatPriceKey,
+  monthly,
+  type GcpSku,
+  type Price,
+} from "./prices";
 
-export const COST_CATEGORIES = ["cluster fee", "nodes", "disks", "database", "load balancer and addresses", "network", "registry", "storage"] as const;
+export const COST_CATEGORIES = [
+  "cluster fee",
+  "nodes",
+  "disks",
+  "database",
+  "load balancer and addresses",
+  "network",
+  "registry",
+  "storage",
+] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
 
 export type CostScope = "tenant" | "shared cluster" | "tenant on a shared cluster (marginal)" | "local";
@@ -123,10 +142,19 @@ function pools(plan: Plan, ledger: Ledger): Pool[] {
         purpose: get(r.inputs, "nodeConfig", "labels", "hub.jupyter.org/node-purpose") as string | undefined,
         machine,
         machineName,
-        minNodes: num(get(autoscaling, "totalMinNodeCount"), num(get(autoscaling, "minNodeCount"), num(r.inputs.nodeCount, num(r.inputs.initialNodeCount)))),
-        maxNodes: num(get(autoscaling, "totalMaxNodeCount"), num(get(autoscaling, "maxNodeCount"), num(r.inputs.nodeCount, num(r.inputs.initialNodeCount)))),
+        minNodes: num(
+          get(autoscaling, "totalMinNodeCount"),
+          num(get(autoscaling, "minNodeCount"), num(r.inputs.nodeCount, num(r.inputs.initialNodeCount))),
+        ),
+        maxNodes: num(
+          get(autoscaling, "totalMaxNodeCount"),
+          num(get(autoscaling, "maxNodeCount"), num(r.inputs.nodeCount, num(r.inputs.initialNodeCount))),
+        ),
         region: gcpRegionOf(r.inputs.location) ?? gcpDefaultRegion,
-        gpus: ((get(r.inputs, "nodeConfig", "guestAccelerators") as unknown[] | undefined) ?? []).map((g) => ({ type: String(get(g, "type")), count: num(get(g, "count"), 1) })),
+        gpus: ((get(r.inputs, "nodeConfig", "guestAccelerators") as unknown[] | undefined) ?? []).map((g) => ({
+          type: String(get(g, "type")),
+          count: num(get(g, "count"), 1),
+        })),
         diskGb: num(get(r.inputs, "nodeConfig", "diskSizeGb"), 100),
         diskType: String(get(r.inputs, "nodeConfig", "diskType") ?? "pd-balanced"),
       });
@@ -232,15 +260,32 @@ function addPools(plan: Plan, scope: CostScope, options: CostOptions, ledger: Le
       const needed = perNode > 0 ? Math.ceil(options.activeUsers / perNode) : Infinity;
       busy = Math.max(pool.minNodes, Math.min(needed, pool.maxNodes));
       if (needed > pool.maxNodes)
-        ledger.notes.push(`${pool.resource}: ${options.activeUsers} users need ${needed === Infinity ? "a bigger machine" : `${needed} nodes`}, the pool stops at ${pool.maxNodes}`);
-      else ledger.notes.push(`${pool.resource}: ${perNode} users per ${pool.machineName} node at ${user.cpu} CPU and ${round(user.memoryGb)} GB each`);
+        ledger.notes.push(
+          `${pool.resource}: ${options.activeUsers} users need ${needed === Infinity ? "a bigger machine" : `${needed} nodes`}, the pool stops at ${pool.maxNodes}`,
+        );
+      else
+        ledger.notes.push(
+          `${pool.resource}: ${perNode} users per ${pool.machineName} node at ${user.cpu} CPU and ${round(user.memoryGb)} GB each`,
+        );
     }
     idleNodes += pool.minNodes;
     busyNodes += busy;
     const gpuText = pool.gpus.map((g) => ` + ${g.count} ${g.type}`).join("");
-    ledger.add({ category: "nodes", resource: pool.resource, what: `${pool.machineName}${gpuText}: ${pool.minNodes} idle, ${busy} busy`, idle: price.node * pool.minNodes, busy: price.node * busy });
+    ledger.add({
+      category: "nodes",
+      resource: pool.resource,
+      what: `${pool.machineName}${gpuText}: ${pool.minNodes} idle, ${busy} busy`,
+      idle: price.node * pool.minNodes,
+      busy: price.node * busy,
+    });
     if (price.disk > 0)
-      ledger.add({ category: "disks", resource: pool.resource, what: `${pool.diskGb} GB ${pool.diskType} boot disk per node`, idle: price.disk * pool.minNodes, busy: price.disk * busy });
+      ledger.add({
+        category: "disks",
+        resource: pool.resource,
+        what: `${pool.diskGb} GB ${pool.diskType} boot disk per node`,
+        idle: price.disk * pool.minNodes,
+        busy: price.disk * busy,
+      });
   }
   if (!userPool && tenantUser && scope === "tenant on a shared cluster (marginal)")
     ledger.notes.push("user servers run on the shared cluster's user pool: their nodes are in the cluster stack's busy cost");
@@ -251,11 +296,23 @@ function addCluster(plan: Plan, ledger: Ledger): void {
   for (const r of plan.resources) {
     if (r.type === "gcp:container/cluster:Cluster") {
       const fee = ledger.use(flatPrice("gke.clusterFee"));
-      ledger.add({ category: "cluster fee", resource: r.name, what: "GKE cluster management", idle: monthly(fee, 1), busy: monthly(fee, 1) });
+      ledger.add({
+        category: "cluster fee",
+        resource: r.name,
+        what: "GKE cluster management",
+        idle: monthly(fee, 1),
+        busy: monthly(fee, 1),
+      });
     }
     if (r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster") {
       const fee = ledger.use(flatPrice(r.inputs.ha === true ? "do.kubernetesHaControlPlane" : "do.kubernetesControlPlane"));
-      ledger.add({ category: "cluster fee", resource: r.name, what: r.inputs.ha === true ? "DOKS HA control plane" : "DOKS control plane (free)", idle: monthly(fee, 1), busy: monthly(fee, 1) });
+      ledger.add({
+        category: "cluster fee",
+        resource: r.name,
+        what: r.inputs.ha === true ? "DOKS HA control plane" : "DOKS control plane (free)",
+        idle: monthly(fee, 1),
+        busy: monthly(fee, 1),
+      });
     }
   }
 }
@@ -303,7 +360,13 @@ function addDatabases(plan: Plan, ledger: Ledger): void {
       if (!isFlatPriceKey(key)) ledger.notes.push(`${r.name}: database size ${String(r.inputs.size)} not in the price model; not counted`);
       else {
         const cost = monthly(ledger.use(flatPrice(key)), nodes);
-        ledger.add({ category: "database", resource: r.name, what: `DigitalOcean PostgreSQL ${String(r.inputs.size)} x ${nodes}`, idle: cost, busy: cost });
+        ledger.add({
+          category: "database",
+          resource: r.name,
+          what: `DigitalOcean PostgreSQL ${String(r.inputs.size)} x ${nodes}`,
+          idle: cost,
+          busy: cost,
+        });
       }
     }
   }
@@ -313,11 +376,23 @@ function addEndpoint(plan: Plan, ledger: Ledger): void {
   for (const r of plan.resources) {
     if (r.type === "gcp:compute/address:Address" && r.inputs.addressType !== "INTERNAL") {
       const cost = monthly(ledger.use(flatPrice("gcp.externalIpInUse")), 1);
-      ledger.add({ category: "load balancer and addresses", resource: r.name, what: "static external IPv4, in use", idle: cost, busy: cost });
+      ledger.add({
+        category: "load balancer and addresses",
+        resource: r.name,
+        what: "static external IPv4, in use",
+        idle: cost,
+        busy: cost,
+      });
     }
     if (r.type === "digitalocean:index/loadBalancer:LoadBalancer") {
       const cost = monthly(ledger.use(flatPrice("do.loadBalancerNode")), num(r.inputs.sizeUnit, 1));
-      ledger.add({ category: "load balancer and addresses", resource: r.name, what: `DigitalOcean load balancer, ${num(r.inputs.sizeUnit, 1)} node`, idle: cost, busy: cost });
+      ledger.add({
+        category: "load balancer and addresses",
+        resource: r.name,
+        what: `DigitalOcean load balancer, ${num(r.inputs.sizeUnit, 1)} node`,
+        idle: cost,
+        busy: cost,
+      });
     }
   }
   // On Google Cloud the proxy's LoadBalancer Service becomes a forwarding rule the plan does not show.
@@ -325,7 +400,13 @@ function addEndpoint(plan: Plan, ledger: Ledger): void {
   const release = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "jupyterhub");
   if (onGcp && release && get(release.inputs, "values", "proxy", "service", "type") === "LoadBalancer") {
     const cost = monthly(ledger.use(flatPrice("gcp.forwardingRule")), 1);
-    ledger.add({ category: "load balancer and addresses", resource: release.name, what: "forwarding rule of the proxy's LoadBalancer Service", idle: cost, busy: cost });
+    ledger.add({
+      category: "load balancer and addresses",
+      resource: release.name,
+      what: "forwarding rule of the proxy's LoadBalancer Service",
+      idle: cost,
+      busy: cost,
+    });
   }
 }
 
@@ -333,7 +414,13 @@ function addNetwork(plan: Plan, nodes: { idleNodes: number; busyNodes: number },
   for (const r of plan.resources) {
     if (r.type !== "gcp:compute/routerNat:RouterNat") continue;
     const price = ledger.use(flatPrice("gcp.natPerVm"));
-    ledger.add({ category: "network", resource: r.name, what: "Cloud NAT, per node behind it", idle: monthly(price, nodes.idleNodes), busy: monthly(price, nodes.busyNodes) });
+    ledger.add({
+      category: "network",
+      resource: r.name,
+      what: "Cloud NAT, per node behind it",
+      idle: monthly(price, nodes.idleNodes),
+      busy: monthly(price, nodes.busyNodes),
+    });
   }
 }
 
@@ -343,19 +430,42 @@ function addUserStorage(plan: Plan, scope: CostScope, options: CostOptions, ledg
   if (user && user.storageGb > 0 && scope !== "local") {
     const onDo = plan.resources.some((r) => r.type.startsWith("digitalocean:"));
     const region = providerRegion(plan, "pulumi:providers:gcp");
-    const price = onDo ? ledger.use(flatPrice("do.volume")) : region && hasGcpRegion(region) ? ledger.use(gcpPrice(region, "disk.pd-balanced")) : undefined;
+    const price = onDo
+      ? ledger.use(flatPrice("do.volume"))
+      : region && hasGcpRegion(region)
+        ? ledger.use(gcpPrice(region, "disk.pd-balanced"))
+        : undefined;
     if (price)
-      ledger.add({ category: "disks", resource: "user home volumes", what: `${users} x ${round(user.storageGb)} GB, one per active user`, idle: 0, busy: monthly(price, users * user.storageGb) });
+      ledger.add({
+        category: "disks",
+        resource: "user home volumes",
+        what: `${users} x ${round(user.storageGb)} GB, one per active user`,
+        idle: 0,
+        busy: monthly(price, users * user.storageGb),
+      });
   }
   const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket");
   if (buckets.length > 0) {
     const price = ledger.use(flatPrice("aws.s3.standard"));
     const perUser = ledger.use(flatPrice("usage.s3GbPerActiveUser")).usd;
-    ledger.add({ category: "storage", resource: buckets.map((b) => b.name).join(", "), what: `S3 Standard: empty when idle, ${perUser} GB per active user when busy`, idle: 0, busy: monthly(price, users * perUser) });
+    ledger.add({
+      category: "storage",
+      resource: buckets.map((b) => b.name).join(", "),
+      what: `S3 Standard: empty when idle, ${perUser} GB per active user when busy`,
+      idle: 0,
+      busy: monthly(price, users * perUser),
+    });
   }
   const registries = plan.resources.filter((r) => r.type === "gcp:artifactregistry/repository:Repository");
   if (registries.length === 0) ledger.notes.push("registry: none in the plan; images come from public registries");
-  for (const r of registries) ledger.add({ category: "registry", resource: r.name, what: "Artifact Registry, priced by stored GB (not estimated)", idle: 0, busy: 0 });
+  for (const r of registries)
+    ledger.add({
+      category: "registry",
+      resource: r.name,
+      what: "Artifact Registry, priced by stored GB (not estimated)",
+      idle: 0,
+      busy: 0,
+    });
 }
 
 function round(value: number): number {
@@ -380,7 +490,8 @@ export function estimateCost(plan: Plan, options: CostOptions = DEFAULT_COST_OPT
   addNetwork(plan, nodes, ledger);
   addUserStorage(plan, scope, options, ledger);
   if (scope === "shared cluster") ledger.notes.push("shared by its tenant stacks: each tenant's own cost is marginal to this one");
-  if (scope === "tenant on a shared cluster (marginal)") ledger.notes.push("marginal: what this tenant adds to its shared cluster, whose own cost is in the cluster stack");
+  if (scope === "tenant on a shared cluster (marginal)")
+    ledger.notes.push("marginal: what this tenant adds to its shared cluster, whose own cost is in the cluster stack");
   const lines = ledger.lines.map((line) => ({ ...line, idle: round(line.idle), busy: round(line.busy) }));
   return {
     currency: "USD",

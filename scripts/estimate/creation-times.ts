@@ -18,7 +18,10 @@ export const CREATION_TIMES: Readonly<Record<string, CreationTime>> = {
     source: `GKE creates the control plane and a default pool, then removes the pool (removeDefaultNodePool): ${OBSERVED}; https://cloud.google.com/kubernetes-engine/docs/how-to/creating-a-zonal-cluster says creation takes several minutes`,
   },
   "gcp:container/nodePool:NodePool": { minutes: 3, source: `a node-pool operation, with its first nodes booting: ${OBSERVED}` },
-  "gcp:sql/databaseInstance:DatabaseInstance": { minutes: 8, source: `Cloud SQL instance with private IP: ${OBSERVED}; https://cloud.google.com/sql/docs/postgres/create-instance` },
+  "gcp:sql/databaseInstance:DatabaseInstance": {
+    minutes: 8,
+    source: `Cloud SQL instance with private IP: ${OBSERVED}; https://cloud.google.com/sql/docs/postgres/create-instance`,
+  },
   "gcp:sql/database:Database": { minutes: 0.3, source: `a Cloud SQL operation of its own: ${OBSERVED}` },
   "gcp:sql/user:User": { minutes: 0.3, source: `a Cloud SQL operation of its own: ${OBSERVED}` },
   "gcp:servicenetworking/connection:Connection": { minutes: 1.5, source: `private services access peering: ${OBSERVED}` },
@@ -32,9 +35,15 @@ export const CREATION_TIMES: Readonly<Record<string, CreationTime>> = {
   "gcp:serviceaccount/account:Account": { minutes: 0.1, source: API_CALL },
   "gcp:projects/iAMMember:IAMMember": { minutes: 0.2, source: `read-modify-write of the project's IAM policy: ${OBSERVED}` },
   "digitalocean:index/vpc:Vpc": { minutes: 0.1, source: API_CALL },
-  "digitalocean:index/kubernetesCluster:KubernetesCluster": { minutes: 6, source: `DOKS control plane and first pool until running: ${OBSERVED}; https://docs.digitalocean.com/products/kubernetes/how-to/create-clusters/` },
+  "digitalocean:index/kubernetesCluster:KubernetesCluster": {
+    minutes: 6,
+    source: `DOKS control plane and first pool until running: ${OBSERVED}; https://docs.digitalocean.com/products/kubernetes/how-to/create-clusters/`,
+  },
   "digitalocean:index/kubernetesNodePool:KubernetesNodePool": { minutes: 3, source: OBSERVED },
-  "digitalocean:index/databaseCluster:DatabaseCluster": { minutes: 6, source: `managed PostgreSQL until online: ${OBSERVED}; https://docs.digitalocean.com/products/databases/postgresql/how-to/create/` },
+  "digitalocean:index/databaseCluster:DatabaseCluster": {
+    minutes: 6,
+    source: `managed PostgreSQL until online: ${OBSERVED}; https://docs.digitalocean.com/products/databases/postgresql/how-to/create/`,
+  },
   "digitalocean:index/databaseDb:DatabaseDb": { minutes: 0.1, source: API_CALL },
   "digitalocean:index/databaseUser:DatabaseUser": { minutes: 0.1, source: API_CALL },
   "digitalocean:index/databaseFirewall:DatabaseFirewall": { minutes: 0.2, source: API_CALL },
@@ -63,18 +72,23 @@ export function creationMinutes(type: string): number {
  * Operations a cloud runs one at a time, as a key per resource: resources with the same
  * key wait for each other whatever the dependency graph allows.
  */
-export const SERIALISED: Readonly<Record<string, { readonly key: (inputs: Record<string, unknown>) => string | undefined; readonly source: string }>> = {
+export const SERIALISED: Readonly<
+  Record<string, { readonly key: (inputs: Record<string, unknown>) => string | undefined; readonly source: string }>
+> = {
   "gcp:container/nodePool:NodePool": {
     key: (inputs) => `GKE cluster ${String(inputs.cluster)}`,
-    source: "GKE runs one operation at a time on a cluster: a second node-pool create fails with 'operation ... is currently running', and the google provider waits for it",
+    source:
+      "GKE runs one operation at a time on a cluster: a second node-pool create fails with 'operation ... is currently running', and the google provider waits for it",
   },
   "gcp:sql/database:Database": {
     key: (inputs) => `Cloud SQL instance ${String(inputs.instance)}`,
-    source: "Cloud SQL runs one operation at a time per instance (error 'operationInProgress'); the google provider holds a lock per instance",
+    source:
+      "Cloud SQL runs one operation at a time per instance (error 'operationInProgress'); the google provider holds a lock per instance",
   },
   "gcp:sql/user:User": {
     key: (inputs) => `Cloud SQL instance ${String(inputs.instance)}`,
-    source: "Cloud SQL runs one operation at a time per instance (error 'operationInProgress'); the google provider holds a lock per instance",
+    source:
+      "Cloud SQL runs one operation at a time per instance (error 'operationInProgress'); the google provider holds a lock per instance",
   },
   "gcp:projects/iAMMember:IAMMember": {
     key: (inputs) => `IAM policy of project ${String(inputs.project)}`,

@@ -31,12 +31,21 @@ export const OPENHEXA_2021: Plan = {
     resource("gcp:sql/databaseInstance:DatabaseInstance", "hexa-prime", {
       region: "europe-west1",
       databaseVersion: "POSTGRES_12",
-      settings: { tier: "db-custom-1-3840", availabilityType: "ZONAL", diskSize: 10, diskType: "PD_SSD", backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true } },
+      settings: {
+        tier: "db-custom-1-3840",
+        availabilityType: "ZONAL",
+        diskSize: 10,
+        diskType: "PD_SSD",
+        backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true },
+      },
     }),
     resource("gcp:compute/address:Address", "notebooks-ip", { addressType: "EXTERNAL", region: "europe-west1" }),
     resource("kubernetes:helm.sh/v3:Release", "jupyterhub", {
       chart: "jupyterhub",
-      values: { proxy: { service: { type: "LoadBalancer" } }, singleuser: { cpu: { guarantee: 0.05 }, memory: { guarantee: "64M" }, storage: { capacity: "10Gi" } } },
+      values: {
+        proxy: { service: { type: "LoadBalancer" } },
+        singleuser: { cpu: { guarantee: 0.05 }, memory: { guarantee: "64M" }, storage: { capacity: "10Gi" } },
+      },
     }),
   ],
 };

@@ -69,15 +69,31 @@ type GcpSku = keyof typeof usCentral1;
 
 const gcpRegions: Record<string, Record<GcpSku, Price>> = {
   "us-central1": usCentral1,
-  "europe-west1": Object.fromEntries(Object.entries(usCentral1).map(([sku, p]) => [sku, inEurope(p, "europe-west1")])) as Record<GcpSku, Price>,
-  "europe-west4": Object.fromEntries(Object.entries(usCentral1).map(([sku, p]) => [sku, inEurope(p, "europe-west4")])) as Record<GcpSku, Price>,
+  "europe-west1": Object.fromEntries(Object.entries(usCentral1).map(([sku, p]) => [sku, inEurope(p, "europe-west1")])) as Record<
+    GcpSku,
+    Price
+  >,
+  "europe-west4": Object.fromEntries(Object.entries(usCentral1).map(([sku, p]) => [sku, inEurope(p, "europe-west4")])) as Record<
+    GcpSku,
+    Price
+  >,
 };
 
 /** Prices that do not depend on the region among those the examples use. */
 export const FLAT_PRICES = {
-  "gke.clusterFee": listed(0.1, "hour", GKE, "per cluster, zonal or regional; the free tier's monthly credit for one zonal or Autopilot cluster is not subtracted"),
+  "gke.clusterFee": listed(
+    0.1,
+    "hour",
+    GKE,
+    "per cluster, zonal or regional; the free tier's monthly credit for one zonal or Autopilot cluster is not subtracted",
+  ),
   "gcp.externalIpInUse": listed(0.005, "hour", NET, "static or ephemeral external IPv4 address attached to a forwarding rule or VM"),
-  "gcp.forwardingRule": listed(0.025, "hour", LB, "first five forwarding rules of a project and region: the LoadBalancer Service of the proxy"),
+  "gcp.forwardingRule": listed(
+    0.025,
+    "hour",
+    LB,
+    "first five forwarding rules of a project and region: the LoadBalancer Service of the proxy",
+  ),
   "gcp.natPerVm": listed(0.0014, "hour", NAT, "per VM using the gateway, up to 32 VMs; data processing ($0.045/GB) not counted"),
   "do.kubernetesControlPlane": listed(0, "month", DO, "free unless high availability is on"),
   "do.kubernetesHaControlPlane": listed(40, "month", DO),
@@ -88,8 +104,22 @@ export const FLAT_PRICES = {
   "do.loadBalancerNode": listed(12, "month", DO, "regional load balancer, per node (size unit)"),
   "do.volume": listed(0.1, "GB-month", DO, "block storage volumes (user home directories)"),
   "aws.s3.standard": listed(0.023, "GB-month", S3, "S3 Standard, first 50 TB, eu-west-1 and us-east-1"),
-  "usage.s3GbPerActiveUser": { usd: 5, unit: "GB-month", source: "hubfleet estimate", asOf: AS_OF, assumption: true, note: "GB of lake and notebooks data an active user keeps in S3 (a usage guess, not a price)" },
-  "usage.sqlBackupShareOfDisk": { usd: 1, unit: "GB-month", source: "hubfleet estimate", asOf: AS_OF, assumption: true, note: "backups and PITR logs kept take about as much as the disk (a usage guess)" },
+  "usage.s3GbPerActiveUser": {
+    usd: 5,
+    unit: "GB-month",
+    source: "hubfleet estimate",
+    asOf: AS_OF,
+    assumption: true,
+    note: "GB of lake and notebooks data an active user keeps in S3 (a usage guess, not a price)",
+  },
+  "usage.sqlBackupShareOfDisk": {
+    usd: 1,
+    unit: "GB-month",
+    source: "hubfleet estimate",
+    asOf: AS_OF,
+    assumption: true,
+    note: "backups and PITR logs kept take about as much as the disk (a usage guess)",
+  },
 } as const;
 
 export type FlatPriceKey = keyof typeof FLAT_PRICES;

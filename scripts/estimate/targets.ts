@@ -28,12 +28,16 @@ export function targetsMarkdown(plans: readonly Plan[]): string {
   for (const plan of plans) {
     const cost = estimateCost(plan, DEFAULT_COST_OPTIONS);
     if (cost.scope !== "tenant on a shared cluster (marginal)") continue;
-    lines.push(`| ${plan.stack}: marginal idle cost on its shared cluster | at most ${usd(TARGETS.marginalTenantIdleUsd)} | ${usd(cost.idle.total)} a month | ${verdict(cost.idle.total <= TARGETS.marginalTenantIdleUsd)} |`);
+    lines.push(
+      `| ${plan.stack}: marginal idle cost on its shared cluster | at most ${usd(TARGETS.marginalTenantIdleUsd)} | ${usd(cost.idle.total)} a month | ${verdict(cost.idle.total <= TARGETS.marginalTenantIdleUsd)} |`,
+    );
   }
   for (const plan of plans) {
     const time = estimatePlanApplyTime(plan);
     const over = time.lowerBound > 0 ? time.minutes / time.lowerBound - 1 : 0;
-    lines.push(`| ${plan.stack}: apply time vs its lower bound | within ${percent(TARGETS.applyTimeOverBound)} | ${time.minutes} min vs ${time.lowerBound} min: +${percent(over)} | ${verdict(over <= TARGETS.applyTimeOverBound)} |`);
+    lines.push(
+      `| ${plan.stack}: apply time vs its lower bound | within ${percent(TARGETS.applyTimeOverBound)} | ${time.minutes} min vs ${time.lowerBound} min: +${percent(over)} | ${verdict(over <= TARGETS.applyTimeOverBound)} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -45,8 +49,9 @@ if (require.main === module) {
     const path = await import("node:path");
     const out = path.resolve(__dirname, "..", "..", "out");
     const { stackNames } = await import("../render");
-    const plans = stackNames(path.resolve(__dirname, "..", ".."))
-      .map((stack) => JSON.parse(fs.readFileSync(path.join(out, stack, "plan.json"), "utf8")) as Plan);
+    const plans = stackNames(path.resolve(__dirname, "..", "..")).map(
+      (stack) => JSON.parse(fs.readFileSync(path.join(out, stack, "plan.json"), "utf8")) as Plan,
+    );
     process.stdout.write(targetsMarkdown(plans));
   })();
 }

@@ -76,7 +76,10 @@ export function parseFleetArgs(argv: readonly string[]): FleetArgs {
     if (arg === "-h" || arg === "--help") help = true;
     else if (arg === "--list") list = true;
     else if (arg === "--stacks") {
-      stacks = value(arg, ++i).split(",").map((name) => name.trim()).filter((name) => name.length > 0);
+      stacks = value(arg, ++i)
+        .split(",")
+        .map((name) => name.trim())
+        .filter((name) => name.length > 0);
       if (stacks.length === 0) throw new Error("--stacks needs at least one stack name");
     } else if (arg === "--changed-since") changedSince = value(arg, ++i);
     else if (arg === "--parallel") {

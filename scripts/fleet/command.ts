@@ -55,12 +55,17 @@ export async function fleetCommand(argv: readonly string[], env: FleetEnvironmen
   }
 
   const order = runOrder(fleet, selection.stacks, command);
-  env.out.write(`${command}: ${order.stacks.length} stack${order.stacks.length === 1 ? "" : "s"} (${selection.reason}), up to ${args.parallel} at once\n`);
+  env.out.write(
+    `${command}: ${order.stacks.length} stack${order.stacks.length === 1 ? "" : "s"} (${selection.reason}), up to ${args.parallel} at once\n`,
+  );
   for (const stack of order.stacks) {
     const waits = order.waitsFor.get(stack) ?? [];
     env.out.write(`  ${stack}${waits.length > 0 ? `  after ${waits.join(", ")}` : ""}\n`);
   }
-  for (const removed of selection.removed) env.out.write(`  ${removed}: its stack file was removed; destroy it from a checkout that still has the file, then \`pulumi stack rm\`\n`);
+  for (const removed of selection.removed)
+    env.out.write(
+      `  ${removed}: its stack file was removed; destroy it from a checkout that still has the file, then \`pulumi stack rm\`\n`,
+    );
   for (const warning of order.warnings) env.err.write(`warning: ${warning}\n`);
   if (args.list || order.stacks.length === 0) return 0;
 
@@ -86,6 +91,7 @@ export async function fleetCommand(argv: readonly string[], env: FleetEnvironmen
     display.stop();
   }
   env.out.write(`\n${summaryTable(statuses, now())}\n`);
-  if (statuses.some((status) => status.state === "failed")) env.out.write(`engine output per stack: ${path.relative(process.cwd(), logDir) || "."}/<stack>.log\n`);
+  if (statuses.some((status) => status.state === "failed"))
+    env.out.write(`engine output per stack: ${path.relative(process.cwd(), logDir) || "."}/<stack>.log\n`);
   return exitCode(statuses);
 }

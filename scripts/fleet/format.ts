@@ -64,15 +64,31 @@ export function statusLine(status: StackStatus, now: number, nameWidth: number):
 /** The table printed at the end, then a count line. */
 export function summaryTable(statuses: readonly StackStatus[], now: number): string {
   const header = ["stack", "result", "changes", "duration", "note"];
-  const rows = statuses.map((status) => [status.stack, status.state, formatChanges(status.changes), elapsed(status, now) || "-", status.detail ?? ""]);
+  const rows = statuses.map((status) => [
+    status.stack,
+    status.state,
+    formatChanges(status.changes),
+    elapsed(status, now) || "-",
+    status.detail ?? "",
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const render = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const render = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
   const counts = (["succeeded", "failed", "skipped"] as const)
     .map((state) => [state, statuses.filter((status) => status.state === state).length] as const)
     .filter(([, count]) => count > 0)
     .map(([state, count]) => `${count} ${state}`);
-  return [render(header), rule, ...rows.map(render), "", `${statuses.length} stack${statuses.length === 1 ? "" : "s"}: ${counts.join(", ") || "none run"}`].join("\n");
+  return [
+    render(header),
+    rule,
+    ...rows.map(render),
+    "",
+    `${statuses.length} stack${statuses.length === 1 ? "" : "s"}: ${counts.join(", ") || "none run"}`,
+  ].join("\n");
 }
 
 /** Non-zero when any stack failed (its dependants were skipped because of it). */

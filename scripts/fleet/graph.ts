@@ -39,7 +39,10 @@ export function topologicalOrder(waitsFor: ReadonlyMap<string, readonly string[]
   const remaining = new Map([...waitsFor].map(([name, deps]) => [name, new Set(deps)]));
   const order: string[] = [];
   while (remaining.size > 0) {
-    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([name]) => name).sort();
+    const ready = [...remaining]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([name]) => name)
+      .sort();
     if (ready.length === 0) {
       throw new Error(`these stacks reference each other in a cycle: ${[...remaining.keys()].sort().join(", ")}`);
     }

@@ -98,5 +98,8 @@ export function liveLines(statuses: readonly StackStatus[], now: number, nameWid
   for (const status of statuses) counts.set(status.state, (counts.get(status.state) ?? 0) + 1);
   const tally = [...counts].map(([state, count]) => `${count} ${state}`).join(", ");
   const shown = statuses.filter((status) => status.state === "running" || status.state === "failed");
-  return [`${statuses.length} stacks: ${tally}`, ...shown.slice(0, Math.max(0, maxLines - 1)).map((status) => statusLine(status, now, nameWidth))];
+  return [
+    `${statuses.length} stacks: ${tally}`,
+    ...shown.slice(0, Math.max(0, maxLines - 1)).map((status) => statusLine(status, now, nameWidth)),
+  ];
 }

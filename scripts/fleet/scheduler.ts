@@ -39,7 +39,8 @@ const FINISHED: readonly StackState[] = ["succeeded", "failed", "skipped"];
 /** Runs the fleet; resolves with every stack's final status, in run order. Never rejects for a stack's failure. */
 export async function runFleet(options: FleetRunOptions): Promise<StackStatus[]> {
   const { order, runner, command } = options;
-  if (!Number.isInteger(options.parallel) || options.parallel < 1) throw new Error(`parallel must be a whole number of at least 1, not ${options.parallel}`);
+  if (!Number.isInteger(options.parallel) || options.parallel < 1)
+    throw new Error(`parallel must be a whole number of at least 1, not ${options.parallel}`);
   const now = options.now ?? Date.now;
   const notify = (status: StackStatus) => options.onStatus?.(status);
   const waitsFor = (stack: string) => order.waitsFor.get(stack) ?? [];

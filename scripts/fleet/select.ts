@@ -30,7 +30,11 @@ export function touchedStacks(changedFiles: readonly string[], existingStacks: r
   }
   if (code.length > 0) {
     const more = code.length > 3 ? ` and ${code.length - 3} more` : "";
-    return { stacks: [...existingStacks].sort(), reason: `code changed (${code.slice(0, 3).join(", ")}${more}): every stack`, removed: [...removed].sort() };
+    return {
+      stacks: [...existingStacks].sort(),
+      reason: `code changed (${code.slice(0, 3).join(", ")}${more}): every stack`,
+      removed: [...removed].sort(),
+    };
   }
   const reason = touched.size > 0 ? "stack files changed" : "no change touches a stack";
   return { stacks: [...touched].sort(), reason, removed: [...removed].sort() };

@@ -127,7 +127,11 @@ export class PlanRecorder {
   one(type: string, nameEndsWith = ""): RecordedResource {
     const found = this.ofType(type).filter((r) => r.name.endsWith(nameEndsWith));
     if (found.length !== 1) {
-      throw new Error(`expected one ${type} named *${nameEndsWith}, found ${found.length}: ${this.ofType(type).map((r) => r.name).join(", ")}`);
+      throw new Error(
+        `expected one ${type} named *${nameEndsWith}, found ${found.length}: ${this.ofType(type)
+          .map((r) => r.name)
+          .join(", ")}`,
+      );
     }
     return found[0]!;
   }
@@ -156,7 +160,13 @@ class RecordingMonitor extends MockMonitor {
     return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
   }
 
-  private record(urn: string, req: Pick<ReadRequest & RegisterRequest, "getType" | "getName" | "getParent" | "getProvider" | "getDependenciesList">, inputs: Record<string, unknown>, protect: boolean, custom: boolean): void {
+  private record(
+    urn: string,
+    req: Pick<ReadRequest & RegisterRequest, "getType" | "getName" | "getParent" | "getProvider" | "getDependenciesList">,
+    inputs: Record<string, unknown>,
+    protect: boolean,
+    custom: boolean,
+  ): void {
     const provider = providerUrn(req.getProvider());
     this.recorder.resources.push({
       urn,

@@ -35,7 +35,10 @@ export const awsPlaceholders: PlaceholderRules = {
     },
     "aws:iam/user:User": (name, inputs) => ({ name: text(inputs.name, name), arn: known(name, "arn"), uniqueId: known(name, "uniqueId") }),
     // The key's id is the access key id; the engine holds the secret half as a secret (additionalSecretOutputs).
-    "aws:iam/accessKey:AccessKey": (name) => ({ secret: secretOutput(known(name, "secret")), sesSmtpPasswordV4: secretOutput(known(name, "sesSmtpPasswordV4")) }),
+    "aws:iam/accessKey:AccessKey": (name) => ({
+      secret: secretOutput(known(name, "secret")),
+      sesSmtpPasswordV4: secretOutput(known(name, "sesSmtpPasswordV4")),
+    }),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name) => ({ arn: known(name, "arn") }),
     "aws:iam/role:Role": (name, inputs) => ({ name: text(inputs.name, name), arn: known(name, "arn"), uniqueId: known(name, "uniqueId") }),
   },

@@ -18,7 +18,10 @@ export function clusterStackPlaceholders(stack: string): Record<string, unknown>
     ...Object.fromEntries(Object.values(CLUSTER_STACK_OUTPUTS).map((output) => [output, known(stack, output)])),
     // Image name → digest reference, in the shape a build gives: `<repository>/<image>@sha256:<digest>`.
     [CLUSTER_STACK_OUTPUTS.notebookImages]: Object.fromEntries(
-      notebookImages().map((image) => [image, `${known(stack, CLUSTER_STACK_OUTPUTS.imageRepository)}/${image}@sha256:${known(`${stack}.${image}`, "digest")}`]),
+      notebookImages().map((image) => [
+        image,
+        `${known(stack, CLUSTER_STACK_OUTPUTS.imageRepository)}/${image}@sha256:${known(`${stack}.${image}`, "digest")}`,
+      ]),
     ),
     ...clusterStackConfigFacts(stack),
   };
@@ -41,7 +44,10 @@ function clusterStackConfigFacts(stack: string): Record<string, string> {
 
 export const gcpPlaceholders: PlaceholderRules = {
   outputs: {
-    "pulumi:pulumi:StackReference": (name, inputs) => ({ outputs: clusterStackPlaceholders(text(inputs.name, name)), secretOutputNames: ["kubeconfig"] }),
+    "pulumi:pulumi:StackReference": (name, inputs) => ({
+      outputs: clusterStackPlaceholders(text(inputs.name, name)),
+      secretOutputNames: ["kubeconfig"],
+    }),
     "gcp:compute/network:Network": (name, inputs) => ({ selfLink: known(text(inputs.name, name), "selfLink") }),
     "gcp:compute/address:Address": (name) => ({ address: known(name, "address"), selfLink: known(name, "selfLink") }),
     "gcp:compute/globalAddress:GlobalAddress": (name) => ({ address: known(name, "address") }),
@@ -52,7 +58,7 @@ export const gcpPlaceholders: PlaceholderRules = {
     "gcp:container/cluster:Cluster": (name, inputs) => ({
       name: text(inputs.name, name),
       endpoint: known(name, "endpoint"),
-      masterAuth: { ...((inputs.masterAuth) ?? {}), clusterCaCertificate: known(name, "masterAuth.clusterCaCertificate") },
+      masterAuth: { ...(inputs.masterAuth ?? {}), clusterCaCertificate: known(name, "masterAuth.clusterCaCertificate") },
       selfLink: known(name, "selfLink"),
     }),
     "gcp:sql/databaseInstance:DatabaseInstance": (name, inputs) => ({

@@ -9,7 +9,6 @@ import { gcpPlaceholders } from "./placeholders-gcp";
 import { imagePlaceholders } from "./placeholders-images";
 import { known, secretOutput, type InvokeRule, type OutputRule } from "./placeholder-kit";
 
-
 /**
  * Per type token, the outputs a real deployment would fill in. Components read
  * only these and their own inputs; a type not listed echoes its inputs.
@@ -23,14 +22,17 @@ const OUTPUT_RULES: Record<string, OutputRule> = {
     result: secretOutput(known(name, "result")),
     bcryptHash: secretOutput(known(name, "bcryptHash")),
   }),
-  "random:index/randomBytes:RandomBytes": (name) => ({ hex: secretOutput(known(name, "hex")), base64: secretOutput(known(name, "base64")) }),
+  "random:index/randomBytes:RandomBytes": (name) => ({
+    hex: secretOutput(known(name, "hex")),
+    base64: secretOutput(known(name, "base64")),
+  }),
   "random:index/randomId:RandomId": (name) => ({ hex: "0a1b2c3d", b64Url: known(name, "b64Url"), dec: "1234" }),
   "kubernetes:core/v1:Namespace": (name, inputs) => ({
-    metadata: { ...((inputs.metadata) ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
+    metadata: { ...(inputs.metadata ?? {}), name: (inputs.metadata as { name?: string } | undefined)?.name ?? name },
   }),
   "kubernetes:core/v1:Service": (name, inputs) => ({
     status: { loadBalancer: { ingress: [{ ip: known(name, "loadBalancerIp") }] } },
-    metadata: { ...((inputs.metadata) ?? {}) },
+    metadata: { ...(inputs.metadata ?? {}) },
   }),
 };
 
@@ -51,4 +53,3 @@ export function placeholderInvoke(token: string, inputs: Record<string, unknown>
   if (!rule) throw new Error(`render has no placeholder for the provider function ${token}; add one in scripts/render/placeholders.ts`);
   return rule(inputs);
 }
-

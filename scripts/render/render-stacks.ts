@@ -9,9 +9,7 @@ import { pathToFileURL } from "node:url";
 
 export type WorkerRequest = { kind: "render"; stack: string } | { kind: "exit" };
 export type WorkerReply =
-  | { kind: "ready" }
-  | { kind: "rendered"; stack: string; ms: number; error?: string }
-  | { kind: "exit"; maxRssKiB: number; cpuMs: number };
+  { kind: "ready" } | { kind: "rendered"; stack: string; ms: number; error?: string } | { kind: "exit"; maxRssKiB: number; cpuMs: number };
 
 export interface RenderStacksOptions {
   /** Worker processes; default 2 (this project's CI machine has 2 cores). */
@@ -96,14 +94,15 @@ function runWorker(
     let current: string | undefined;
     const next = () => {
       current = queue.shift();
-      child.send(current === undefined ? ({ kind: "exit" } satisfies WorkerRequest) : ({ kind: "render", stack: current } satisfies WorkerRequest));
+      child.send(
+        current === undefined ? ({ kind: "exit" } satisfies WorkerRequest) : ({ kind: "render", stack: current } satisfies WorkerRequest),
+      );
     };
     child.on("message", (message: WorkerReply) => {
       if (message.kind === "ready") {
         startupMs = performance.now() - started;
         next();
-      }
-      else if (message.kind === "rendered") {
+      } else if (message.kind === "rendered") {
         rendered++;
         current = undefined;
         onRendered({ stack: message.stack, ms: message.ms, ...(message.error === undefined ? {} : { error: message.error }) });

@@ -36,7 +36,12 @@ process.on("message", (request: WorkerRequest) => {
       await renderStack(request.stack, outRoot, busyUsers, configDir);
       reply({ kind: "rendered", stack: request.stack, ms: performance.now() - started });
     } catch (error) {
-      reply({ kind: "rendered", stack: request.stack, ms: performance.now() - started, error: error instanceof Error ? error.message : String(error) });
+      reply({
+        kind: "rendered",
+        stack: request.stack,
+        ms: performance.now() - started,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   });
 });

@@ -98,7 +98,10 @@ export function readme(plan: Plan): string {
   lines.push("## Diagram", "", "```mermaid", "flowchart TD");
   const renderComponent = (component: PlanResource, indent: string) => {
     lines.push(`${indent}subgraph ${ids.get(component.urn)}["${mermaidLabel(`${component.name} (${component.type})`)}"]`);
-    for (const r of plan.resources.filter((x) => x.parent === component.urn || (!isComponent(x) && owningComponent(x, byUrn)?.urn === component.urn && x.parent !== component.urn))) {
+    for (const r of plan.resources.filter(
+      (x) =>
+        x.parent === component.urn || (!isComponent(x) && owningComponent(x, byUrn)?.urn === component.urn && x.parent !== component.urn),
+    )) {
       if (isComponent(r)) renderComponent(r, `${indent}  `);
       else lines.push(`${indent}  ${ids.get(r.urn)}["${mermaidLabel(`${r.type.split(":").pop()}: ${r.name}`)}"]`);
     }
@@ -116,14 +119,18 @@ export function readme(plan: Plan): string {
   const services = release ? hubServices(release) : [];
   services.forEach((service, index) => {
     const node = `svc${index}`;
-    lines.push(`  ${node}(["${mermaidLabel(`hub service ${service.name}: /services/${service.name}/`)}"])`, `  ${ids.get(release!.urn)} -->|hub.services| ${node}`);
+    lines.push(
+      `  ${node}(["${mermaidLabel(`hub service ${service.name}: /services/${service.name}/`)}"])`,
+      `  ${ids.get(release!.urn)} -->|hub.services| ${node}`,
+    );
     const runner = components.find((c) => c.type.startsWith("hubfleet:services:") && c.name.endsWith(`-${service.name}`));
     if (runner) lines.push(`  ${node} -.- ${ids.get(runner.urn)}`);
   });
   lines.push("```", "");
   if (services.length > 0) {
     lines.push("## Services beside the hub", "", "| service | path | in-cluster address |", "| --- | --- | --- |");
-    for (const service of services) lines.push(`| ${service.name} | \`/services/${service.name}/\` | ${service.url ? `\`${service.url}\`` : "none (API only)"} |`);
+    for (const service of services)
+      lines.push(`| ${service.name} | \`/services/${service.name}/\` | ${service.url ? `\`${service.url}\`` : "none (API only)"} |`);
     lines.push("");
   }
   lines.push(...estimatesMarkdown(plan));

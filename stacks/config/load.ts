@@ -22,7 +22,9 @@ export interface RawStackConfig {
 /** A config mistake, or several: one line each, `hubfleet:<key path>: what is wrong, what is allowed`. */
 export class ConfigError extends pulumi.RunError {
   constructor(readonly problems: readonly string[]) {
-    super(`the stack config has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super(
+      `the stack config has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -135,7 +137,8 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   const where = (segments: readonly PropertyKey[]) => `${NAMESPACE}:${formatKeyPath(segments) || "<root>"}`;
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map(
-      (key) => `${where([...issue.path, key])}: is not a setting hubfleet knows; check the spelling against stacks/stack-config.schema.json`,
+      (key) =>
+        `${where([...issue.path, key])}: is not a setting hubfleet knows; check the spelling against stacks/stack-config.schema.json`,
     );
   }
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {

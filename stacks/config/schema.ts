@@ -39,8 +39,7 @@ const email = z.email("must be an e-mail address such as ops@example.org");
 /** A secret: accepted only as a secure config value, never as plain text. */
 export const secret = () =>
   z.custom<ConfigSecret>(isConfigSecret, {
-    message:
-      "is plain text, but this setting is a secret; store it with `pulumi config set --secret --path '<key path>' <value>`",
+    message: "is plain text, but this setting is a secret; store it with `pulumi config set --secret --path '<key path>' <value>`",
   });
 
 /** A Kubernetes quantity for storage, such as 10Gi. */
@@ -49,9 +48,7 @@ const storageQuantity = z
   .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/, "must be a Kubernetes quantity with a binary suffix, such as 512Mi or 10Gi");
 
 /** Memory as KubeSpawner reads it: a number with K, M, G or T. */
-const memory = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?[KMGT]$/, "must be a size with a K, M, G or T suffix, such as 512M or 2G");
+const memory = z.string().regex(/^[0-9]+(\.[0-9]+)?[KMGT]$/, "must be a size with a K, M, G or T suffix, such as 512M or 2G");
 
 const cpu = z.number().positive("must be a positive number of cores, such as 0.5 or 2").max(256);
 
@@ -59,7 +56,9 @@ const nodeCount = (max: number) => z.number().int("must be a whole number").min(
 
 /** A container image reference with an explicit, pinned tag. */
 const image = z.strictObject({
-  name: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?([._/-][a-z0-9]+)*$/, "must be an image name such as quay.io/jupyter/scipy-notebook"),
+  name: z
+    .string()
+    .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?([._/-][a-z0-9]+)*$/, "must be an image name such as quay.io/jupyter/scipy-notebook"),
   tag: z
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag")
@@ -135,7 +134,10 @@ const pool = (defaults: { min: number; max: number }) =>
 
 const gkeCluster = z.strictObject({
   /** A zone makes a zonal cluster (one control plane, cheaper); without one the cluster is regional. */
-  zone: z.string().regex(/^[a-z]+-[a-z]+[0-9]-[a-z]$/, "must be a GCP zone such as europe-west1-b").optional(),
+  zone: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+[0-9]-[a-z]$/, "must be a GCP zone such as europe-west1-b")
+    .optional(),
   releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
   systemMachineType: z.string().min(1).default("e2-standard-2"),
   userMachineType: z.string().min(1).default("e2-highmem-2"),
@@ -156,7 +158,10 @@ const gkeCluster = z.strictObject({
 
 const doksCluster = z.strictObject({
   /** A Kubernetes minor version DOKS offers (`doctl kubernetes options versions`); its newest patch is used when the cluster is created. */
-  version: z.string().regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.36").default("1.36"),
+  version: z
+    .string()
+    .regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.36")
+    .default("1.36"),
   /** A highly available control plane. Defaults to on for production tenants; once on, it cannot be turned off. */
   highAvailability: z.boolean().optional(),
   /** PipalHub's presets (small, medium, large), bigger workshop presets, or any DigitalOcean size slug. */
@@ -166,7 +171,10 @@ const doksCluster = z.strictObject({
     .strictObject({
       day: z.enum(["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]).default("sunday"),
       // DigitalOcean shows and documents maintenance windows on the hour (15:00).
-      startTime: z.string().regex(/^([01][0-9]|2[0-3]):00$/, "must be a whole hour in UTC, such as 03:00").default("03:00"),
+      startTime: z
+        .string()
+        .regex(/^([01][0-9]|2[0-3]):00$/, "must be a whole hour in UTC, such as 03:00")
+        .default("03:00"),
     })
     .default({ day: "sunday", startTime: "03:00" }),
 });
@@ -286,13 +294,14 @@ const endpoint = z.strictObject({
   hostname: hostname.optional(),
   letsencryptEmail: email.optional(),
   /** The Cloud DNS managed zone (its name, not its domain) that holds `hostname` (GKE tenants). */
-  gcpManagedZone: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a Cloud DNS managed zone name").optional(),
+  gcpManagedZone: z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a Cloud DNS managed zone name")
+    .optional(),
   /** The DigitalOcean domain that holds `hostname` (DOKS tenants), such as pipalhub.org. */
   digitaloceanDomain: hostname.optional(),
   /** An AWS Route53 hosted zone that holds `hostname`, by id or by its domain (needs aws.region); instead of the cloud's own DNS. */
-  route53Zone: z
-    .union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ name: hostname })])
-    .optional(),
+  route53Zone: z.union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ name: hostname })]).optional(),
 });
 
 // ---------------------------------------------------------------------------
@@ -360,7 +369,12 @@ const auth = z.discriminatedUnion("kind", [
     participants: z
       .record(
         // No '.': `pulumi config set --path 'hubfleet:hub.auth.participants.a.b'` would address a nested key.
-        z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "usernames must be lowercase letters, digits, '_' or '-', start with a letter, at most 32 characters"),
+        z
+          .string()
+          .regex(
+            /^[a-z][a-z0-9_-]{0,31}$/,
+            "usernames must be lowercase letters, digits, '_' or '-', start with a letter, at most 32 characters",
+          ),
         secret(),
       )
       .default({}),
@@ -475,7 +489,11 @@ const images = z.strictObject({
         .default({ create: false, tier: "basic", credentialExpirySeconds: 3600 }),
       local: z.strictObject({ address: z.string().min(1).default("localhost:5001") }).default({ address: "localhost:5001" }),
     })
-    .default({ gcp: { keepVersions: 10 }, digitalocean: { create: false, tier: "basic", credentialExpirySeconds: 3600 }, local: { address: "localhost:5001" } }),
+    .default({
+      gcp: { keepVersions: 10 },
+      digitalocean: { create: false, tier: "basic", credentialExpirySeconds: 3600 },
+      local: { address: "localhost:5001" },
+    }),
   /** sharedCluster stacks: the images of images/ built once for every tenant of the cluster. */
   build: z.array(z.string().min(1)).default([]),
 });
@@ -498,7 +516,11 @@ const dashboard = z.strictObject({
 
 /** The Knowledge Repo add-on (docs/knowledge-repo.md); its image is built from images/knowledge-repo. */
 const knowledgeRepo = z.strictObject({
-  serviceName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label").max(40).default("knowledge"),
+  serviceName: z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label")
+    .max(40)
+    .default("knowledge"),
   workers: z.number().int().min(1).max(8).default(2),
   git: z.strictObject({
     url: z.string().min(1),
@@ -562,23 +584,22 @@ const services = z.strictObject({
 // The stack
 // ---------------------------------------------------------------------------
 
-export const stackConfigSchema = z
-  .strictObject({
-    /** tenant: a whole estate. sharedCluster: only a cluster that tenant stacks reference. */
-    role: z.enum(stackRoles).default("tenant"),
-    tenant,
-    cluster,
-    database: database.default(database.parse({})),
-    storage: storage.default(storage.parse({})),
-    endpoint: endpoint.default({}),
-    hub: hub.optional(),
-    images: images.default(images.parse({})),
-    services: services.default(services.parse({})),
-    knowledgeRepo: knowledgeRepo.optional(),
-    gcp: gcp.optional(),
-    aws: aws.optional(),
-    digitalocean: digitalocean.optional(),
-  });
+export const stackConfigSchema = z.strictObject({
+  /** tenant: a whole estate. sharedCluster: only a cluster that tenant stacks reference. */
+  role: z.enum(stackRoles).default("tenant"),
+  tenant,
+  cluster,
+  database: database.default(database.parse({})),
+  storage: storage.default(storage.parse({})),
+  endpoint: endpoint.default({}),
+  hub: hub.optional(),
+  images: images.default(images.parse({})),
+  services: services.default(services.parse({})),
+  knowledgeRepo: knowledgeRepo.optional(),
+  gcp: gcp.optional(),
+  aws: aws.optional(),
+  digitalocean: digitalocean.optional(),
+});
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 type ParsedShape = z.output<typeof stackConfigSchema>;

@@ -18,7 +18,8 @@ export function createAwsProvider(name: string, settings: NonNullable<ProvidersP
 }
 
 function requireAwsProvider(context: EstateContext): aws.Provider {
-  if (!context.providers.aws) throw new pulumi.ResourceError("hubfleet: S3 storage or Route53 records without the estate's aws provider", context.parent);
+  if (!context.providers.aws)
+    throw new pulumi.ResourceError("hubfleet: S3 storage or Route53 records without the estate's aws provider", context.parent);
   return context.providers.aws;
 }
 
@@ -26,11 +27,23 @@ function requireAwsProvider(context: EstateContext): aws.Provider {
  * The hub's name in Route53, for a cloud endpoint that reserved the address without DNS of
  * its own: the face's readyResources become the records' (the address's, then both records).
  */
-export function withRoute53Records(endpoint: HubEndpoint, address: pulumi.Input<string>, route53: Route53Plan | undefined, context: EstateContext): HubEndpoint {
+export function withRoute53Records(
+  endpoint: HubEndpoint,
+  address: pulumi.Input<string>,
+  route53: Route53Plan | undefined,
+  context: EstateContext,
+): HubEndpoint {
   if (!route53) return endpoint;
   const records = new Route53Records(
     `${context.name}-dns`,
-    { tenant: context.plan.name, hostname: route53.hostname, zone: route53.zone, address, provider: requireAwsProvider(context), addressResources: endpoint.readyResources },
+    {
+      tenant: context.plan.name,
+      hostname: route53.hostname,
+      zone: route53.zone,
+      address,
+      provider: requireAwsProvider(context),
+      addressResources: endpoint.readyResources,
+    },
     { parent: context.parent },
   );
   return {
@@ -45,7 +58,8 @@ export function withRoute53Records(endpoint: HubEndpoint, address: pulumi.Input<
 
 function s3Credentials(part: Extract<StoragePlan, { kind: "s3" }>, { parent, cluster, namespace }: TenantContext): S3CredentialArgs {
   if (part.credentials.kind === "accessKey") return { kind: "accessKey" };
-  if (!cluster.serviceAccountIssuer) throw new pulumi.ResourceError("hubfleet: web identity needs a cluster that publishes its issuer", parent);
+  if (!cluster.serviceAccountIssuer)
+    throw new pulumi.ResourceError("hubfleet: web identity needs a cluster that publishes its issuer", parent);
   return { kind: "webIdentity", issuer: cluster.serviceAccountIssuer, namespace, oidcProvider: part.credentials.oidcProvider };
 }
 
@@ -59,7 +73,10 @@ export function s3StorageBuilder(part: Extract<StoragePlan, { kind: "s3" }>, con
 }
 
 /** On a cluster stack: the public bucket and OIDC provider every tenant of the cluster reads. */
-export function s3FleetSharedBuilder(part: NonNullable<EstatePlan["fleetStorage"]>, context: EstateContext & { cluster: EstateCluster }): S3FleetShared {
+export function s3FleetSharedBuilder(
+  part: NonNullable<EstatePlan["fleetStorage"]>,
+  context: EstateContext & { cluster: EstateCluster },
+): S3FleetShared {
   const { oidcProvider, ...args } = part;
   return new S3FleetShared(
     `${context.name}-fleet-storage`,

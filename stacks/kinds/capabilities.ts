@@ -33,15 +33,15 @@ export interface ClusterCapabilities {
 }
 
 const GKE_CAPABILITIES: ClusterCapabilities = {
-    cloud: "gcp",
-    cloudSettings: "gcp",
-    publishesIssuer: true,
-    databases: ["cloudsql", "incluster", "none", "external"],
-    defaultDatabase: "cloudsql",
-    storages: ["none", "s3", "minio"],
-    defaultStorage: "none",
-    publicProxy: true,
-  };
+  cloud: "gcp",
+  cloudSettings: "gcp",
+  publishesIssuer: true,
+  databases: ["cloudsql", "incluster", "none", "external"],
+  defaultDatabase: "cloudsql",
+  storages: ["none", "s3", "minio"],
+  defaultStorage: "none",
+  publicProxy: true,
+};
 
 export const CLUSTER_CAPABILITIES: Readonly<Record<ClusterKind, ClusterCapabilities>> = {
   local: {

@@ -24,17 +24,22 @@ export function createDigitalOceanProvider(name: string, parent: pulumi.Resource
 }
 
 function requireDigitalOceanProvider(context: EstateContext): digitalocean.Provider {
-  if (!context.providers.digitalocean) throw new pulumi.ResourceError("hubfleet: a DigitalOcean component without the estate's provider", context.parent);
+  if (!context.providers.digitalocean)
+    throw new pulumi.ResourceError("hubfleet: a DigitalOcean component without the estate's provider", context.parent);
   return context.providers.digitalocean;
 }
 
 function requireDigitalOceanFacts(cluster: EstateCluster, what: string, parent: pulumi.Resource): DigitalOceanClusterFacts {
-  if (cluster.kind !== "doks") throw new pulumi.ResourceError(`hubfleet: ${what} needs a cluster on DigitalOcean (cluster.kind doks)`, parent);
+  if (cluster.kind !== "doks")
+    throw new pulumi.ResourceError(`hubfleet: ${what} needs a cluster on DigitalOcean (cluster.kind doks)`, parent);
   return cluster.digitalocean;
 }
 
 export function doksClusterBuilder(part: Extract<ClusterPlan, { kind: "doks" }>, context: EstateContext): EstateCluster {
-  const cluster = new DoksCluster(`${context.name}-cluster`, part.args, { parent: context.parent, providers: [requireDigitalOceanProvider(context)] });
+  const cluster = new DoksCluster(`${context.name}-cluster`, part.args, {
+    parent: context.parent,
+    providers: [requireDigitalOceanProvider(context)],
+  });
   return {
     kind: "doks",
     ...kubernetesTargetOf(cluster),
@@ -74,5 +79,8 @@ export function digitalOceanEndpointBuilder(part: Extract<EndpointPlan, { kind: 
 
 /** The account's container registry; DOKS nodes pull through the cluster's registry integration (set by the plan). */
 export function digitalOceanRegistryBuilder(part: Extract<RegistryPlan, { kind: "digitalocean" }>, context: EstateContext) {
-  return new DigitalOceanRegistry(`${context.name}-registry`, part.args, { parent: context.parent, providers: [requireDigitalOceanProvider(context)] });
+  return new DigitalOceanRegistry(`${context.name}-registry`, part.args, {
+    parent: context.parent,
+    providers: [requireDigitalOceanProvider(context)],
+  });
 }

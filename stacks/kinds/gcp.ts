@@ -28,18 +28,26 @@ export function readClusterStack(name: string, part: SharedClusterPlan, parent: 
   const reference = new pulumi.StackReference(`${name}-cluster-stack`, { name: part.stack }, { parent });
   // Objects (notebookImages) are read as JSON, the rest as text.
   const read = (key: ClusterStackOutput) =>
-    reference.requireOutput(CLUSTER_STACK_OUTPUTS[key]).apply((value: unknown) => (typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)));
+    reference
+      .requireOutput(CLUSTER_STACK_OUTPUTS[key])
+      .apply((value: unknown) => (typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)));
   const agreeing = (key: "gcpProject" | "gcpRegion", configKey: "project" | "region") =>
     read(key).apply((actual) => {
       const stated = part.expected[configKey];
       if (stated !== undefined && stated !== actual) {
         throw new pulumi.RunError(
-          formatProblem({ path: ["gcp", configKey], message: `is ${stated}, but the cluster stack ${part.stack} runs in ${actual}: remove the key, or set it to ${actual}` }),
+          formatProblem({
+            path: ["gcp", configKey],
+            message: `is ${stated}, but the cluster stack ${part.stack} runs in ${actual}: remove the key, or set it to ${actual}`,
+          }),
         );
       }
       return actual;
     });
-  const facts = Object.fromEntries(Object.keys(CLUSTER_STACK_OUTPUTS).map((key) => [key, read(key as ClusterStackOutput)])) as Record<ClusterStackOutput, pulumi.Output<string>>;
+  const facts = Object.fromEntries(Object.keys(CLUSTER_STACK_OUTPUTS).map((key) => [key, read(key as ClusterStackOutput)])) as Record<
+    ClusterStackOutput,
+    pulumi.Output<string>
+  >;
   return { ...facts, gcpProject: agreeing("gcpProject", "project"), gcpRegion: agreeing("gcpRegion", "region") };
 }
 
@@ -62,12 +70,14 @@ export function createGcpProvider(
 }
 
 function requireGcpProvider(context: EstateContext): gcp.Provider {
-  if (!context.providers.gcp) throw new pulumi.ResourceError("hubfleet: a Google Cloud component without the estate's gcp provider", context.parent);
+  if (!context.providers.gcp)
+    throw new pulumi.ResourceError("hubfleet: a Google Cloud component without the estate's gcp provider", context.parent);
   return context.providers.gcp;
 }
 
 function requireGcpFacts(cluster: EstateCluster, what: string, parent: pulumi.Resource): GcpClusterFacts {
-  if (cluster.kind !== "gke" && cluster.kind !== "shared") throw new pulumi.ResourceError(`hubfleet: ${what} needs a cluster on Google Cloud`, parent);
+  if (cluster.kind !== "gke" && cluster.kind !== "shared")
+    throw new pulumi.ResourceError(`hubfleet: ${what} needs a cluster on Google Cloud`, parent);
   return cluster.gcp;
 }
 
@@ -111,23 +121,42 @@ export function gkeClusterBuilder(part: Extract<ClusterPlan, { kind: "gke" }>, c
 export function sharedClusterBuilder(part: SharedClusterPlan, context: EstateContext): EstateCluster {
   const { parent, name, clusterStack } = context;
   if (!clusterStack) throw new pulumi.ResourceError("hubfleet: a shared-cluster tenant without its cluster stack's outputs", parent);
-  const cluster = new GkeTenantCluster(`${name}-cluster`, { ...part.args, clusterStack }, { parent, providers: [requireGcpProvider(context)] });
+  const cluster = new GkeTenantCluster(
+    `${name}-cluster`,
+    { ...part.args, clusterStack },
+    { parent, providers: [requireGcpProvider(context)] },
+  );
   return {
     kind: "shared",
     ...kubernetesTargetOf(cluster),
     // The cluster stack made the private services access; the tenant's instance only uses it.
-    gcp: { project: clusterStack.gcpProject, region: clusterStack.gcpRegion, networkId: cluster.networkId, nodeServiceAccount: clusterStack.nodeServiceAccount },
+    gcp: {
+      project: clusterStack.gcpProject,
+      region: clusterStack.gcpRegion,
+      networkId: cluster.networkId,
+      nodeServiceAccount: clusterStack.nodeServiceAccount,
+    },
     outputs: { clusterStack: part.stack, clusterName: cluster.clusterName },
   };
 }
 
-export function cloudSqlBuilder(part: { args: Omit<ConstructorParameters<typeof CloudSqlPostgres>[1], "project" | "region" | "network" | "privateServicesAccess"> }, context: TenantContext) {
+export function cloudSqlBuilder(
+  part: { args: Omit<ConstructorParameters<typeof CloudSqlPostgres>[1], "project" | "region" | "network" | "privateServicesAccess"> },
+  context: TenantContext,
+) {
   const { parent, cluster } = context;
   const facts = requireGcpFacts(cluster, "database.kind cloudsql", parent);
   return new CloudSqlPostgres(
     `${context.name}-database`,
     // The isolation Job runs in the cluster, through its Kubernetes provider.
-    { ...part.args, project: facts.project, region: facts.region, network: facts.networkId, privateServicesAccess: facts.privateServicesAccess, kubernetesProvider: cluster.provider },
+    {
+      ...part.args,
+      project: facts.project,
+      region: facts.region,
+      network: facts.networkId,
+      privateServicesAccess: facts.privateServicesAccess,
+      kubernetesProvider: cluster.provider,
+    },
     { parent, providers: [requireGcpProvider(context)] },
   );
 }
@@ -135,20 +164,35 @@ export function cloudSqlBuilder(part: { args: Omit<ConstructorParameters<typeof 
 export function gcpEndpointBuilder(part: Extract<EndpointPlan, { kind: "gcp" }>, context: TenantContext): HubEndpoint {
   const { parent, cluster } = context;
   const facts = requireGcpFacts(cluster, "a Google Cloud endpoint", parent);
-  const endpoint = new GcpEndpoint(`${context.name}-endpoint`, { ...part.args, project: facts.project, region: facts.region }, { parent, providers: [requireGcpProvider(context)] });
+  const endpoint = new GcpEndpoint(
+    `${context.name}-endpoint`,
+    { ...part.args, project: facts.project, region: facts.region },
+    { parent, providers: [requireGcpProvider(context)] },
+  );
   // With Route53 the regional address is reserved here and named in the AWS zone.
   return withRoute53Records(endpoint, endpoint.loadBalancerIp, part.route53, context);
 }
 
 /** An Artifact Registry repository beside a dedicated GKE cluster (or a cluster stack's, for its tenants); its nodes may pull. */
-export function artifactRegistryBuilder(part: Extract<RegistryPlan, { kind: "gcp" }>, context: EstateContext & { readonly cluster: EstateCluster }): ImageRegistry {
+export function artifactRegistryBuilder(
+  part: Extract<RegistryPlan, { kind: "gcp" }>,
+  context: EstateContext & { readonly cluster: EstateCluster },
+): ImageRegistry {
   const { parent, cluster, plan } = context;
   const facts = requireGcpFacts(cluster, "an Artifact Registry repository", parent);
   const settings = plan.providers.gcp;
-  if (!settings?.project || !settings.region) throw new pulumi.ResourceError("hubfleet: an Artifact Registry repository needs gcp.project and gcp.region", parent);
+  if (!settings?.project || !settings.region)
+    throw new pulumi.ResourceError("hubfleet: an Artifact Registry repository needs gcp.project and gcp.region", parent);
   return new ArtifactRegistry(
     `${context.name}-registry`,
-    { tenant: plan.name, project: settings.project, location: settings.region, keepVersions: part.keepVersions, readers: [facts.nodeServiceAccount], labels: settings.defaultLabels },
+    {
+      tenant: plan.name,
+      project: settings.project,
+      location: settings.region,
+      keepVersions: part.keepVersions,
+      readers: [facts.nodeServiceAccount],
+      labels: settings.defaultLabels,
+    },
     { parent, providers: [requireGcpProvider(context)] },
   );
 }

@@ -4,7 +4,14 @@
  */
 import { s3StorageBuilder } from "./aws";
 import { digitalOceanDatabaseBuilder, digitalOceanEndpointBuilder, digitalOceanRegistryBuilder, doksClusterBuilder } from "./digitalocean";
-import { artifactRegistryBuilder, cloudSqlBuilder, gcpEndpointBuilder, gkeClusterBuilder, sharedClusterBuilder, sharedRegistryBuilder } from "./gcp";
+import {
+  artifactRegistryBuilder,
+  cloudSqlBuilder,
+  gcpEndpointBuilder,
+  gkeClusterBuilder,
+  sharedClusterBuilder,
+  sharedRegistryBuilder,
+} from "./gcp";
 import {
   externalDatabaseBuilder,
   inClusterDatabaseBuilder,

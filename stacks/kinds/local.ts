@@ -20,7 +20,11 @@ export function localClusterBuilder(part: Extract<ClusterPlan, { kind: "local" }
 /** Works on any cluster kind: the database is a StatefulSet in the tenant namespace. */
 export function inClusterDatabaseBuilder(part: Extract<DatabasePlan, { kind: "incluster" }>, context: TenantContext) {
   const { parent, cluster, namespace } = context;
-  return new InClusterPostgres(`${context.name}-database`, { ...part.args, namespace, storageClass: cluster.storageClass }, { parent, providers: [cluster.provider] });
+  return new InClusterPostgres(
+    `${context.name}-database`,
+    { ...part.args, namespace, storageClass: cluster.storageClass },
+    { parent, providers: [cluster.provider] },
+  );
 }
 
 /** No database server: the hub keeps SQLite on a small volume. */
@@ -41,7 +45,11 @@ export function externalDatabaseBuilder(part: Extract<DatabasePlan, { kind: "ext
 
 export function minioStorageBuilder(part: Extract<StoragePlan, { kind: "minio" }>, context: TenantContext) {
   const { parent, cluster, namespace } = context;
-  return new MinioStore(`${context.name}-storage`, { ...part.args, namespace, storageClass: cluster.storageClass }, { parent, providers: [cluster.provider] });
+  return new MinioStore(
+    `${context.name}-storage`,
+    { ...part.args, namespace, storageClass: cluster.storageClass },
+    { parent, providers: [cluster.provider] },
+  );
 }
 
 /** No address or name to reserve: the proxy is a ClusterIP service reached with `kubectl port-forward`. */

@@ -42,7 +42,9 @@ export function chartSchemaErrors(values: Record<string, unknown>): string[] {
     const validate = ajv.compile(schema);
     validator = (v) => {
       const merged = helmMerge(defaults, v);
-      return validate(merged) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+      return validate(merged)
+        ? []
+        : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
     };
   }
   return validator(values);

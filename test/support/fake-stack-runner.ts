@@ -62,9 +62,7 @@ export function settled(): Promise<void> {
 export class AutoRunner implements StackRunner {
   readonly started: string[] = [];
 
-  constructor(
-    private readonly outcomes: Readonly<Record<string, ChangeCounts | Error>> = {},
-  ) {}
+  constructor(private readonly outcomes: Readonly<Record<string, ChangeCounts | Error>> = {}) {}
 
   async run(stack: string, _command: FleetCommand, hooks: StackRunHooks): Promise<ChangeCounts> {
     this.started.push(stack);

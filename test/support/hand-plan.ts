@@ -5,7 +5,13 @@ export function urnOf(type: string, name: string): string {
   return `urn:pulumi:hand::hubfleet::${type}::${name}`;
 }
 
-export function planResource(type: string, name: string, inputs: Record<string, unknown>, dependsOn: string[] = [], extra: Partial<PlanResource> = {}): PlanResource {
+export function planResource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  dependsOn: string[] = [],
+  extra: Partial<PlanResource> = {},
+): PlanResource {
   return { urn: urnOf(type, name), type, name, dependencies: dependsOn, inputs, protect: false, ...extra };
 }
 

@@ -52,7 +52,9 @@ export function renderedPods(manifests: Dict[]): RenderedPod[] {
     const name = (m.metadata as Dict).name as string;
     if (kind === "Pod") return [{ owner: `${kind}/${name}`, spec: m.spec as PodSpec }];
     const template = ((m.spec as Dict | undefined)?.template as Dict | undefined)?.spec;
-    return template && ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(kind) ? [{ owner: `${kind}/${name}`, spec: template as PodSpec }] : [];
+    return template && ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(kind)
+      ? [{ owner: `${kind}/${name}`, spec: template as PodSpec }]
+      : [];
   });
 }
 
@@ -76,7 +78,10 @@ export function notebookPod(values: Dict): { spec: PodSpec; automountServiceAcco
   const singleuser = v.singleuser as Dict;
   const spawner = (((v.hub as Dict).config as Dict | undefined)?.KubeSpawner ?? {}) as Dict;
   const storage = singleuser.storage as Dict;
-  const podContext = { ...(singleuser.fsGid != null ? { fsGroup: singleuser.fsGid } : {}), ...((spawner.pod_security_context as Dict) ?? {}) };
+  const podContext = {
+    ...(singleuser.fsGid != null ? { fsGroup: singleuser.fsGid } : {}),
+    ...((spawner.pod_security_context as Dict) ?? {}),
+  };
   const containerContext = {
     ...(singleuser.uid != null ? { runAsUser: singleuser.uid } : {}),
     ...(singleuser.allowPrivilegeEscalation != null ? { allowPrivilegeEscalation: singleuser.allowPrivilegeEscalation } : {}),
@@ -84,7 +89,10 @@ export function notebookPod(values: Dict): { spec: PodSpec; automountServiceAcco
   };
   const initContainers = [...((singleuser.initContainers as PodSpec["containers"]) ?? [])];
   if ((singleuser.cloudMetadata as Dict).blockWithIptables === true) {
-    initContainers.push({ name: "block-cloud-metadata", securityContext: { privileged: true, runAsUser: 0, capabilities: { add: ["NET_ADMIN"] } } });
+    initContainers.push({
+      name: "block-cloud-metadata",
+      securityContext: { privileged: true, runAsUser: 0, capabilities: { add: ["NET_ADMIN"] } },
+    });
   }
   const volumes: Dict[] = [
     ...(storage.type === "dynamic" ? [{ name: "volume-home", persistentVolumeClaim: { claimName: "claim-user" } }] : []),
@@ -96,7 +104,10 @@ export function notebookPod(values: Dict): { spec: PodSpec; automountServiceAcco
     spec: {
       securityContext: podContext,
       initContainers,
-      containers: [{ name: "notebook", securityContext: containerContext }, ...((singleuser.extraContainers as PodSpec["containers"]) ?? [])],
+      containers: [
+        { name: "notebook", securityContext: containerContext },
+        ...((singleuser.extraContainers as PodSpec["containers"]) ?? []),
+      ],
       volumes,
     },
     automountServiceAccountToken: automount,

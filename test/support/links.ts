@@ -67,7 +67,8 @@ export function headingAnchors(text: string): Set<string> {
 export function markdownLinks(from: string, text: string): Link[] {
   const links: Link[] = [];
   for (const { line, text: prose } of proseLines(text)) {
-    for (const match of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ from, line, target: match[1] ?? "" });
+    for (const match of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      links.push({ from, line, target: match[1] ?? "" });
     for (const match of prose.matchAll(/<((?:https?|mailto):[^>\s]+)>/g)) links.push({ from, line, target: match[1] ?? "" });
     const definition = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$/.exec(prose);
     if (definition) links.push({ from, line, target: definition[1] ?? "" });

@@ -49,7 +49,10 @@ export interface TestServer {
 
 export async function startPostgres(): Promise<TestServer> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error("no PostgreSQL server under /usr/lib/postgresql (scripts/install-system-deps.sh installs it) and HUBFLEET_PG_BIN is unset");
+  if (!bin)
+    throw new Error(
+      "no PostgreSQL server under /usr/lib/postgresql (scripts/install-system-deps.sh installs it) and HUBFLEET_PG_BIN is unset",
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hubfleet-pg-"));
   const data = path.join(dir, "data");
   const asRoot = process.getuid?.() === 0;
@@ -67,7 +70,19 @@ export async function startPostgres(): Promise<TestServer> {
     fs.chownSync(dir, uid, gid);
   }
   const port = await freePort();
-  await run(path.join(bin, "initdb"), ["--pgdata", data, "--username", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--encoding", "UTF8", "--locale", "C"]);
+  await run(path.join(bin, "initdb"), [
+    "--pgdata",
+    data,
+    "--username",
+    "postgres",
+    "--auth-local=trust",
+    "--auth-host=scram-sha-256",
+    "--no-sync",
+    "--encoding",
+    "UTF8",
+    "--locale",
+    "C",
+  ]);
   const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`;
   await run(path.join(bin, "pg_ctl"), ["--pgdata", data, "--options", options, "--log", path.join(dir, "server.log"), "--wait", "start"]);
 

@@ -11,13 +11,23 @@ export function expectEveryBucketHardened(plan: PlanRecorder): void {
   for (const bucket of buckets) {
     const name = bucket.inputs.bucket;
     const [block] = on("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name);
-    expect(block?.inputs, `${String(name)} public-access block`).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    expect(on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name), `${String(name)} encryption`).toHaveLength(1);
+    expect(block?.inputs, `${String(name)} public-access block`).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(
+      on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name),
+      `${String(name)} encryption`,
+    ).toHaveLength(1);
     expect(on("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name), `${String(name)} ownership`).toHaveLength(1);
     const policies = on("aws:s3/bucketPolicy:BucketPolicy", name);
     expect(policies, `${String(name)} bucket policy`).toHaveLength(1);
     const document = JSON.parse(policies[0]!.inputs.policy as string) as PolicyDocument;
-    expect(document.Statement).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+    expect(document.Statement).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+    );
     expect(policies[0]!.dependencies).toContain(block!.urn);
   }
 }

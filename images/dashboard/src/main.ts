@@ -16,9 +16,14 @@ async function main(): Promise<void> {
   const store = await openStore(config);
   const dashboard = createDashboard(config, store);
   const port = await dashboard.listen();
-  console.log(`dashboard ${config.serviceName} on ${config.host}:${port}${config.prefix}, storage: ${config.databaseUrl ? "postgresql" : config.dataDir}`);
+  console.log(
+    `dashboard ${config.serviceName} on ${config.host}:${port}${config.prefix}, storage: ${config.databaseUrl ? "postgresql" : config.dataDir}`,
+  );
   const stop = () => {
-    void dashboard.close().then(() => store.close()).then(() => process.exit(0));
+    void dashboard
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

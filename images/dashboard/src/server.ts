@@ -77,7 +77,8 @@ export function createDashboard(config: DashboardConfig, store: DashboardStore, 
     if (!token) return undefined;
     const identity = await hubClient.identify(token);
     if (!identity) throw new HttpError(401, "the hub does not know this token");
-    if (!mayOpen(identity, config.accessScopes)) throw new HttpError(403, `${identity.name} may not open the ${config.serviceName} dashboard`);
+    if (!mayOpen(identity, config.accessScopes))
+      throw new HttpError(403, `${identity.name} may not open the ${config.serviceName} dashboard`);
     return identity;
   }
 
@@ -86,7 +87,12 @@ export function createDashboard(config: DashboardConfig, store: DashboardStore, 
     if (pendingLogins.size >= MAX_PENDING_LOGINS) pendingLogins.delete(pendingLogins.keys().next().value!);
     pendingLogins.set(state, { next: req.url ?? config.prefix, until: Date.now() + OAUTH_STATE_MS });
     res.writeHead(302, {
-      Location: authorizeRedirect({ authorizeUrl: config.authorizeUrl, clientId: config.clientId, redirectUri: config.oauthCallbackUrl, state }),
+      Location: authorizeRedirect({
+        authorizeUrl: config.authorizeUrl,
+        clientId: config.clientId,
+        redirectUri: config.oauthCallbackUrl,
+        state,
+      }),
     });
     res.end();
   }
@@ -96,7 +102,8 @@ export function createDashboard(config: DashboardConfig, store: DashboardStore, 
     const pending = pendingLogins.get(state);
     pendingLogins.delete(state);
     const code = query.get("code");
-    if (!pending || pending.until < Date.now() || !code) throw new HttpError(400, "this sign-in link has expired; open the dashboard again");
+    if (!pending || pending.until < Date.now() || !code)
+      throw new HttpError(400, "this sign-in link has expired; open the dashboard again");
     const token = await hubClient.exchangeCode(code, config.oauthCallbackUrl);
     if (!token) throw new HttpError(403, "the hub refused the sign-in");
     const identity = await hubClient.identify(token);
@@ -198,16 +205,28 @@ export function createDashboard(config: DashboardConfig, store: DashboardStore, 
     if (route.startsWith("files/")) {
       const filename = decodeURIComponent(route.slice("files/".length));
       const wanted = (await store.listNotebooks()).filter((stored) => (stored.path.split("/").pop() ?? stored.path) === filename);
-      const copies = (await Promise.all(wanted.map((stored) => store.getNotebook(stored.user, stored.path)))).filter((copy) => copy !== undefined);
+      const copies = (await Promise.all(wanted.map((stored) => store.getNotebook(stored.user, stored.path)))).filter(
+        (copy) => copy !== undefined,
+      );
       copies.sort((a, b) => a.user.localeCompare(b.user));
-      return sendText(res, 200, "text/html; charset=utf-8", filePage({ prefix: config.prefix, viewer: viewer.name, filename, copies, cellCount: SUMMARY_CELLS }));
+      return sendText(
+        res,
+        200,
+        "text/html; charset=utf-8",
+        filePage({ prefix: config.prefix, viewer: viewer.name, filename, copies, cellCount: SUMMARY_CELLS }),
+      );
     }
     if (route.startsWith("notebooks/")) {
       const [user, ...rest] = route.slice("notebooks/".length).split("/").map(decodeURIComponent);
       const copy = user && rest.length > 0 ? await store.getNotebook(user, rest.join("/")) : undefined;
       if (!copy) throw new HttpError(404, "no such notebook");
       if (url.searchParams.get("format") === "ipynb") return sendJson(res, 200, copy.notebook);
-      return sendText(res, 200, "text/html; charset=utf-8", notebookToHtml(copy.notebook, `${copy.user}: ${copy.path} (saved ${copy.savedAt})`));
+      return sendText(
+        res,
+        200,
+        "text/html; charset=utf-8",
+        notebookToHtml(copy.notebook, `${copy.user}: ${copy.path} (saved ${copy.savedAt})`),
+      );
     }
     throw new HttpError(404, "not found");
   }

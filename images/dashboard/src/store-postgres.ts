@@ -46,7 +46,14 @@ interface EventRow {
 }
 
 function toEvent(row: EventRow): DashboardEvent {
-  return { id: Number(row.id), type: row.type, user: row.user_name, filename: row.filename, path: row.path, timestamp: row.timestamp.toISOString() };
+  return {
+    id: Number(row.id),
+    type: row.type,
+    user: row.user_name,
+    filename: row.filename,
+    path: row.path,
+    timestamp: row.timestamp.toISOString(),
+  };
 }
 
 export class PostgresStore implements DashboardStore {

@@ -84,7 +84,9 @@ export class FileStore implements DashboardStore {
 
   async getNotebook(user: string, notebookPath: string) {
     if (!this.notebooks.has(notebookKey(user, notebookPath))) return undefined;
-    const stored = JSON.parse(await fs.promises.readFile(this.notebookFile(user, notebookPath), "utf8")) as StoredNotebook & { notebook: Notebook };
+    const stored = JSON.parse(await fs.promises.readFile(this.notebookFile(user, notebookPath), "utf8")) as StoredNotebook & {
+      notebook: Notebook;
+    };
     return stored;
   }
 
