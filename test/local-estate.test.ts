@@ -64,6 +64,9 @@ describe("the dev stack", () => {
   it("runs MinIO with the public, lake and notebooks buckets and a least-privilege tenant user", () => {
     const setup = plan.one("kubernetes:core/v1:ConfigMap", "storage-setup").inputs.data as Record<string, string>;
     for (const bucket of ["dev-public", "dev-lake", "dev-notebooks"]) expect(setup["setup.sh"]).toContain(bucket);
+    // Dev Jobs hide no failure: no `|| true`, and the script stops at the first error.
+    expect(setup["setup.sh"]).not.toMatch(/\|\|\s*true/);
+    expect(setup["setup.sh"]).toContain("set -eu");
     const policy = JSON.parse(setup["policy.json"]!) as { Statement: { Action: string | string[] }[] };
     const actions = policy.Statement.flatMap((s) => [s.Action].flat());
     expect(actions).not.toContain("s3:*");

@@ -50,7 +50,10 @@ mc version enable "store/${buckets.lake}"
 mc version enable "store/${buckets.notebooks}"
 mc admin policy create store tenant /setup/policy.json
 mc admin user add store "$TENANT_ACCESS_KEY" "$TENANT_SECRET_KEY"
-mc admin policy attach store tenant --user "$TENANT_ACCESS_KEY" || true
+# Attach only when not attached yet (mc refuses a second attach); a failing attach fails the Job.
+if ! mc admin user info store "$TENANT_ACCESS_KEY" --json | grep -q '"policyName": *"tenant"'; then
+  mc admin policy attach store tenant --user "$TENANT_ACCESS_KEY"
+fi
 `;
 }
 
@@ -165,6 +168,7 @@ export class MinioStore extends pulumi.ComponentResource implements ObjectStorag
                     ...["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "TENANT_ACCESS_KEY", "TENANT_SECRET_KEY"].map(secretEnv),
                   ],
                   securityContext: HARDENED_CONTAINER,
+                  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
                   volumeMounts: [{ name: "setup", mountPath: "/setup", readOnly: true }],
                 },
               ],
