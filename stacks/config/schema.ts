@@ -143,9 +143,12 @@ const gkeCluster = z.strictObject({
   userMachineType: z.string().min(1).default("e2-highmem-2"),
   diskSizeGb: z.number().int().min(20).max(2000).default(50),
   /** Nodes without public IPs; egress through Cloud NAT (an extra hourly cost). */
-  privateNodes: z.boolean().default(false),
+  privateNodes: z.boolean().default(false).describe("Nodes without public IPs; egress through Cloud NAT (an extra hourly cost)."),
   /** Networks allowed to reach the control plane; empty means any (credentials still required). */
-  authorizedNetworks: z.array(z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, "must be an IPv4 CIDR")).default([]),
+  authorizedNetworks: z
+    .array(z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, "must be an IPv4 CIDR"))
+    .default([])
+    .describe("Networks allowed to reach the control plane; empty means any (credentials still required)."),
   gpu: z
     .strictObject({
       acceleratorType: z.string().min(1).default("nvidia-tesla-t4"),
@@ -163,9 +166,16 @@ const doksCluster = z.strictObject({
     .regex(/^1\.[0-9]{2}$/, "must be a Kubernetes minor version such as 1.36")
     .default("1.36"),
   /** A highly available control plane. Defaults to on for production tenants; once on, it cannot be turned off. */
-  highAvailability: z.boolean().optional(),
+  highAvailability: z
+    .boolean()
+    .optional()
+    .describe("A highly available control plane. Defaults to on for production tenants; once on, it cannot be turned off."),
   /** PipalHub's presets (small, medium, large), bigger workshop presets, or any DigitalOcean size slug. */
-  systemSize: z.string().min(1).default("medium"),
+  systemSize: z
+    .string()
+    .min(1)
+    .default("medium")
+    .describe("PipalHub's presets (small, medium, large), bigger workshop presets, or any DigitalOcean size slug."),
   userSize: z.string().min(1).default("large"),
   maintenance: z
     .strictObject({
@@ -181,16 +191,19 @@ const doksCluster = z.strictObject({
 
 const localCluster = z.strictObject({
   /** The kubeconfig context to deploy to (required with kind local), such as kind-hubfleet. */
-  context: z.string().min(1).optional(),
+  context: z.string().min(1).optional().describe("The kubeconfig context to deploy to (required with kind local), such as kind-hubfleet."),
   /** Storage class for volumes; the cluster's default when unset. */
-  storageClass: z.string().min(1).optional(),
+  storageClass: z.string().min(1).optional().describe("Storage class for volumes; the cluster's default when unset."),
 });
 
 const sharedCluster = z.strictObject({
   /** The cluster stack, as `<org>/<project>/<stack>` or a stack name in the same project. */
-  stack: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "must be a stack name such as organization/hubfleet/habari-cluster"),
+  stack: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/, "must be a stack name such as organization/hubfleet/habari-cluster")
+    .describe("The cluster stack, as `<org>/<project>/<stack>` or a stack name in the same project."),
   /** Give this tenant its own tainted user pool in the shared cluster. */
-  ownUserPool: z.boolean().default(false),
+  ownUserPool: z.boolean().default(false).describe("Give this tenant its own tainted user pool in the shared cluster."),
 });
 
 const cluster = z.strictObject({
@@ -211,7 +224,11 @@ const cluster = z.strictObject({
 const cloudsqlDatabase = z.strictObject({
   version: z.enum(["POSTGRES_15", "POSTGRES_16", "POSTGRES_17"]).default("POSTGRES_16"),
   /** A Cloud SQL Enterprise tier, such as db-g1-small or db-custom-1-3840 (checked beside the component). */
-  tier: z.string().min(1).default("db-g1-small"),
+  tier: z
+    .string()
+    .min(1)
+    .default("db-g1-small")
+    .describe("A Cloud SQL Enterprise tier, such as db-g1-small or db-custom-1-3840 (checked beside the component)."),
   diskSizeGb: z.number().int().min(10).max(65536).default(10),
   highAvailability: z.boolean().default(false),
 });
@@ -219,7 +236,11 @@ const cloudsqlDatabase = z.strictObject({
 const digitaloceanDatabase = z.strictObject({
   version: z.enum(["15", "16", "17"]).default("16"),
   /** A database size slug, such as db-s-1vcpu-1gb or gd-2vcpu-8gb (checked beside the component). */
-  size: z.string().min(1).default("db-s-1vcpu-1gb"),
+  size: z
+    .string()
+    .min(1)
+    .default("db-s-1vcpu-1gb")
+    .describe("A database size slug, such as db-s-1vcpu-1gb or gd-2vcpu-8gb (checked beside the component)."),
   nodeCount: z.number().int().min(1).max(3).default(1),
 });
 
@@ -233,7 +254,10 @@ const externalDatabase = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(5432),
   /** What clients insist on: require or stricter (disable is refused). */
-  sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).default("require"),
+  sslMode: z
+    .enum(["disable", "require", "verify-ca", "verify-full"])
+    .default("require")
+    .describe("What clients insist on: require or stricter (disable is refused)."),
   /** A role with CREATEROLE and CREATEDB, and the database it connects to first. */
   admin: z.strictObject({
     user: z.string().min(1),
@@ -253,7 +277,10 @@ const database = z.strictObject({
   incluster: inclusterDatabase.default(inclusterDatabase.parse({})),
   external: externalDatabase.optional(),
   /** Enable PostGIS in the explore database (the server or image must carry the extension). */
-  explorePostgis: z.boolean().default(false),
+  explorePostgis: z
+    .boolean()
+    .default(false)
+    .describe("Enable PostGIS in the explore database (the server or image must carry the extension)."),
 });
 
 const s3Storage = z.strictObject({
@@ -264,7 +291,10 @@ const s3Storage = z.strictObject({
    */
   publicBucket: z.union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })]).optional(),
   /** Defaults: webIdentity where the cluster publishes an issuer (GKE), accessKey elsewhere. */
-  credentials: z.enum(["accessKey", "webIdentity"]).optional(),
+  credentials: z
+    .enum(["accessKey", "webIdentity"])
+    .optional()
+    .describe("Defaults: webIdentity where the cluster publishes an issuer (GKE), accessKey elsewhere."),
   /**
    * webIdentity only: the IAM OIDC provider for the cluster's issuer. An AWS account
    * holds one per issuer: a dedicated cluster's stack creates it (the default); on a
@@ -284,7 +314,7 @@ const minioStorage = z.strictObject({
 
 const storage = z.strictObject({
   /** Defaults: local → minio; elsewhere none unless set. */
-  kind: z.enum(storageKinds).optional(),
+  kind: z.enum(storageKinds).optional().describe("Defaults: local → minio; elsewhere none unless set."),
   s3: s3Storage.default(s3Storage.parse({})),
   minio: minioStorage.default(minioStorage.parse({})),
 });
@@ -301,7 +331,12 @@ const endpoint = z.strictObject({
   /** The DigitalOcean domain that holds `hostname` (DOKS tenants), such as pipalhub.org. */
   digitaloceanDomain: hostname.optional(),
   /** An AWS Route53 hosted zone that holds `hostname`, by id or by its domain (needs aws.region); instead of the cloud's own DNS. */
-  route53Zone: z.union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ name: hostname })]).optional(),
+  route53Zone: z
+    .union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ name: hostname })])
+    .optional()
+    .describe(
+      "An AWS Route53 hosted zone that holds `hostname`, by id or by its domain (needs aws.region); instead of the cloud's own DNS.",
+    ),
 });
 
 // ---------------------------------------------------------------------------
@@ -322,7 +357,10 @@ const auth = z.discriminatedUnion("kind", [
     admins: userList,
     allowedUsers: userList,
     /** Organizations (`org`) or teams (`org:team`) whose members may log in. */
-    allowedOrganizations: z.array(z.string().regex(/^[A-Za-z0-9-]+(:[A-Za-z0-9_.-]+)?$/, "must be `org` or `org:team`")).default([]),
+    allowedOrganizations: z
+      .array(z.string().regex(/^[A-Za-z0-9-]+(:[A-Za-z0-9_.-]+)?$/, "must be `org` or `org:team`"))
+      .default([])
+      .describe("Organizations (`org`) or teams (`org:team`) whose members may log in."),
   }),
   z.strictObject({
     kind: z.literal("google"),
@@ -330,7 +368,7 @@ const auth = z.discriminatedUnion("kind", [
     admins: userList,
     allowedUsers: userList,
     /** Google Workspace domains whose accounts may log in. */
-    hostedDomains: z.array(hostname).default([]),
+    hostedDomains: z.array(hostname).default([]).describe("Google Workspace domains whose accounts may log in."),
   }),
   z.strictObject({
     kind: z.literal("gitlab"),
@@ -352,7 +390,7 @@ const auth = z.discriminatedUnion("kind", [
     usernameClaim: z.string().min(1).default("preferred_username"),
     scopes: z.array(z.string().min(1)).default(["openid", "profile", "email"]),
     /** Let every account the provider authenticates log in. */
-    allowAll: z.boolean().default(false),
+    allowAll: z.boolean().default(false).describe("Let every account the provider authenticates log in."),
   }),
   z.strictObject({
     kind: z.literal("dummy"),
@@ -382,11 +420,14 @@ const auth = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("openhexa"),
     /** The OpenHexa App's https origin, such as https://app.openhexa.example.org (checked beside the component). */
-    appUrl: z.string().min(1),
+    appUrl: z
+      .string()
+      .min(1)
+      .describe("The OpenHexa App's https origin, such as https://app.openhexa.example.org (checked beside the component)."),
     /** The App's credentials view, a path on appUrl. */
-    credentialsPath: z.string().min(1).default("/notebooks/credentials/"),
+    credentialsPath: z.string().min(1).default("/notebooks/credentials/").describe("The App's credentials view, a path on appUrl."),
     /** The App's (Django) session cookie. */
-    sessionCookieName: z.string().min(1).default("sessionid"),
+    sessionCookieName: z.string().min(1).default("sessionid").describe("The App's (Django) session cookie."),
     /** App usernames who are hub admins; whoever the App vouches for may log in. */
     admins: userList,
   }),
@@ -400,7 +441,7 @@ const profile = z.strictObject({
   cpu: z.strictObject({ guarantee: cpu, limit: cpu }).optional(),
   memory: z.strictObject({ guarantee: memory, limit: memory }).optional(),
   /** GPUs per user server; the server goes to the GPU pool. */
-  gpus: z.number().int().min(1).max(8).optional(),
+  gpus: z.number().int().min(1).max(8).optional().describe("GPUs per user server; the server goes to the GPU pool."),
 });
 
 const singleuser = z.strictObject({
@@ -410,39 +451,51 @@ const singleuser = z.strictObject({
   defaultUrl: z.string().startsWith("/", "must be a path such as /lab").default("/lab"),
   storage: storageQuantity.default("10Gi"),
   /** Plain (non-secret) environment for notebook servers. */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string()).default({}),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string())
+    .default({})
+    .describe("Plain (non-secret) environment for notebook servers."),
   profiles: z.array(profile).default([]),
   /** JupyterLab's autosave interval for every user, in seconds. */
-  autosaveSeconds: z.number().int().min(1).max(3600).optional(),
+  autosaveSeconds: z.number().int().min(1).max(3600).optional().describe("JupyterLab's autosave interval for every user, in seconds."),
 });
 
 const culling = z.strictObject({
   enabled: z.boolean().default(true),
   /** Seconds of inactivity before a server is stopped. */
-  timeout: z.number().int().min(60).default(3600),
+  timeout: z.number().int().min(60).default(3600).describe("Seconds of inactivity before a server is stopped."),
   /** Seconds between checks. */
-  every: z.number().int().min(10).default(600),
+  every: z.number().int().min(10).default(600).describe("Seconds between checks."),
   /** Seconds after which a server is stopped even if active; 0 is never. */
-  maxAge: z.number().int().min(0).default(0),
+  maxAge: z.number().int().min(0).default(0).describe("Seconds after which a server is stopped even if active; 0 is never."),
 });
 
 const hubScheduling = z.strictObject({
   userScheduler: z.boolean().default(true),
   podPriority: z.boolean().default(true),
   /** Placeholder pods holding room for this many users, so that they start without waiting for a node. */
-  userPlaceholders: z.number().int().min(0).max(500).default(0),
+  userPlaceholders: z
+    .number()
+    .int()
+    .min(0)
+    .max(500)
+    .default(0)
+    .describe("Placeholder pods holding room for this many users, so that they start without waiting for a node."),
 });
 
 /** The Renku-style preset: servers started from GitLab projects (needs hub.auth.kind gitlab). */
 const renku = z.strictObject({
   /** The branch, tag or commit offered first in the spawn form. */
-  defaultRef: z.string().min(1).default("main"),
+  defaultRef: z.string().min(1).default("main").describe("The branch, tag or commit offered first in the spawn form."),
   /** GitLab project paths (group/project) offered in the form; empty lets users type any path they can read. */
-  projects: z.array(z.string().min(1)).default([]),
+  projects: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("GitLab project paths (group/project) offered in the form; empty lets users type any path they can read."),
   /** A home volume besides the clone; off because git is the persistence. */
-  homeVolume: z.boolean().default(false),
+  homeVolume: z.boolean().default(false).describe("A home volume besides the clone; off because git is the persistence."),
   /** Push uncommitted work to renku/autosave/<user>/<ref> when a server stops. */
-  autosave: z.boolean().default(true),
+  autosave: z.boolean().default(true).describe("Push uncommitted work to renku/autosave/<user>/<ref> when a server stops."),
   /** The clone's emptyDir size limit. */
   repoSizeLimit: storageQuantity.default("10Gi"),
   /** The image that clones (python3 and git, git-lfs for LFS); hub.singleuser.image when unset. */
@@ -465,7 +518,10 @@ const hub = z.strictObject({
   scheduling: hubScheduling.default(hubScheduling.parse({})),
   renku: renku.optional(),
   /** Welcome files copied into a user's home on the first start only, never over a user's file. */
-  homeSeed: z.array(z.strictObject({ path: z.string().min(1), content: z.string() })).default([]),
+  homeSeed: z
+    .array(z.strictObject({ path: z.string().min(1), content: z.string() }))
+    .default([])
+    .describe("Welcome files copied into a user's home on the first start only, never over a user's file."),
 });
 
 // ---------------------------------------------------------------------------
@@ -480,9 +536,13 @@ const images = z.strictObject({
       digitalocean: z
         .strictObject({
           /** The account's one registry (`registry.digitalocean.com/<name>`); required on doks when anything is built. */
-          registryName: z.string().min(1).optional(),
+          registryName: z
+            .string()
+            .min(1)
+            .optional()
+            .describe("The account's one registry (`registry.digitalocean.com/<name>`); required on doks when anything is built."),
           /** Create it in this stack; otherwise another stack of the account made it. */
-          create: z.boolean().default(false),
+          create: z.boolean().default(false).describe("Create it in this stack; otherwise another stack of the account made it."),
           tier: z.enum(["basic", "professional"]).default("basic"),
           credentialExpirySeconds: z.number().int().min(600).default(3600),
         })
@@ -495,7 +555,10 @@ const images = z.strictObject({
       local: { address: "localhost:5001" },
     }),
   /** sharedCluster stacks: the images of images/ built once for every tenant of the cluster. */
-  build: z.array(z.string().min(1)).default([]),
+  build: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("sharedCluster stacks: the images of images/ built once for every tenant of the cluster."),
 });
 
 const requestLimit = z.strictObject({ request: z.string().min(1), limit: z.string().min(1) });
@@ -503,15 +566,21 @@ const requestLimit = z.strictObject({ request: z.string().min(1), limit: z.strin
 const dashboard = z.strictObject({
   enabled: z.boolean().default(false),
   /** Who may open it; default hub.auth.admins. */
-  instructors: z.array(z.string().min(1)).optional(),
+  instructors: z.array(z.string().min(1)).optional().describe("Who may open it; default hub.auth.admins."),
   instructorGroups: z.array(z.string().min(1)).default([]),
   /** volume: a small volume of its own (a database of its own is not wired yet). */
-  storage: z.enum(["volume"]).default("volume"),
+  storage: z.enum(["volume"]).default("volume").describe("volume: a small volume of its own (a database of its own is not wired yet)."),
   volumeSize: storageQuantity.default("1Gi"),
   cpu: requestLimit.optional(),
   memory: requestLimit.optional(),
   /** How long a save waits for the dashboard before giving up, in seconds. */
-  hookTimeoutSeconds: z.number().int().min(1).max(30).default(3),
+  hookTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(3)
+    .describe("How long a save waits for the dashboard before giving up, in seconds."),
 });
 
 /** The Knowledge Repo add-on (docs/knowledge-repo.md); its image is built from images/knowledge-repo. */
@@ -554,14 +623,19 @@ const knowledgeRepo = z.strictObject({
 const customService = z.strictObject({
   name: z.string().min(1),
   /** `{ build: <service image of images/> }` or `{ external: "<reference pinned by tag or digest>" }`. */
-  image: z.union([z.strictObject({ build: z.string().min(1) }), z.strictObject({ external: z.string().min(1) })]),
+  image: z
+    .union([z.strictObject({ build: z.string().min(1) }), z.strictObject({ external: z.string().min(1) })])
+    .describe('`{ build: <service image of images/> }` or `{ external: "<reference pinned by tag or digest>" }`.'),
   port: z.number().int(),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
   /** Plain settings only. */
-  env: z.record(z.string(), z.string()).default({}),
+  env: z.record(z.string(), z.string()).default({}).describe("Plain settings only."),
   /** Secret settings, each a secure value, handed to the container through a Secret of its own. */
-  secretEnv: z.record(z.string(), secret()).default({}),
+  secretEnv: z
+    .record(z.string(), secret())
+    .default({})
+    .describe("Secret settings, each a secure value, handed to the container through a Secret of its own."),
   apiToken: z.boolean().default(false),
   scopes: z.array(z.string().min(1)).default([]),
   web: z.strictObject({ oauth: z.boolean().default(true) }).optional(),
@@ -577,7 +651,7 @@ const services = z.strictObject({
   /** PipalHub's instructor dashboard, told of every notebook save. */
   dashboard: dashboard.default(dashboard.parse({})),
   /** Further services beside the hub (docs/services.md). */
-  custom: z.array(customService).default([]),
+  custom: z.array(customService).default([]).describe("Further services beside the hub (docs/services.md)."),
 });
 
 // ---------------------------------------------------------------------------
@@ -586,7 +660,10 @@ const services = z.strictObject({
 
 export const stackConfigSchema = z.strictObject({
   /** tenant: a whole estate. sharedCluster: only a cluster that tenant stacks reference. */
-  role: z.enum(stackRoles).default("tenant"),
+  role: z
+    .enum(stackRoles)
+    .default("tenant")
+    .describe("tenant: a whole estate. sharedCluster: only a cluster that tenant stacks reference."),
   tenant,
   cluster,
   database: database.default(database.parse({})),
