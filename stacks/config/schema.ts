@@ -95,7 +95,12 @@ const tenant = z.strictObject({
    * production: stateful resources are protected and kept (deletion protection,
    * no force-destroy). disposable: `pulumi destroy` removes everything.
    */
-  protection: z.enum(["production", "disposable"]).default("production"),
+  protection: z
+    .enum(["production", "disposable"])
+    .default("production")
+    .describe(
+      "production: stateful resources are protected and kept (deletion protection, no force-destroy). disposable: `pulumi destroy` removes everything.",
+    ),
   /** Extra labels (GCP) and tags (AWS, DigitalOcean) on every cloud resource. */
   labels: z
     .record(
@@ -271,7 +276,12 @@ const database = z.strictObject({
    * Defaults by cluster kind (stacks/kinds/capabilities.ts): local → incluster, gke and shared → cloudsql, doks → digitalocean.
    * none: the hub on SQLite on a small volume, no explore database. external: database.external.
    */
-  kind: z.enum(databaseKinds).optional(),
+  kind: z
+    .enum(databaseKinds)
+    .optional()
+    .describe(
+      "Defaults by cluster kind (stacks/kinds/capabilities.ts): local → incluster, gke and shared → cloudsql, doks → digitalocean. none: the hub on SQLite on a small volume, no explore database. external: database.external.",
+    ),
   cloudsql: cloudsqlDatabase.default(cloudsqlDatabase.parse({})),
   digitalocean: digitaloceanDatabase.default(digitaloceanDatabase.parse({})),
   incluster: inclusterDatabase.default(inclusterDatabase.parse({})),
@@ -289,7 +299,12 @@ const s3Storage = z.strictObject({
    * otherwise name the stack that owns it. On a shared cluster it belongs to the
    * cluster stack, which tenants read by default.
    */
-  publicBucket: z.union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })]).optional(),
+  publicBucket: z
+    .union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })])
+    .optional()
+    .describe(
+      "The bucket readable by every tenant. `create: true` makes this stack own it; otherwise name the stack that owns it. On a shared cluster it belongs to the cluster stack, which tenants read by default.",
+    ),
   /** Defaults: webIdentity where the cluster publishes an issuer (GKE), accessKey elsewhere. */
   credentials: z
     .enum(["accessKey", "webIdentity"])
@@ -300,7 +315,12 @@ const s3Storage = z.strictObject({
    * holds one per issuer: a dedicated cluster's stack creates it (the default); on a
    * shared cluster the cluster stack owns it and tenants read it from there.
    */
-  oidcProvider: z.union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })]).optional(),
+  oidcProvider: z
+    .union([z.strictObject({ create: z.literal(true) }), z.strictObject({ stack: z.string().min(1) })])
+    .optional()
+    .describe(
+      "webIdentity only: the IAM OIDC provider for the cluster's issuer. An AWS account holds one per issuer: a dedicated cluster's stack creates it (the default); on a shared cluster the cluster stack owns it and tenants read it from there.",
+    ),
   noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
   /** Bucket names are global: a prefix (an organization's) keeps them unique. */
   bucketPrefix: dnsLabel(20).default("hubfleet"),
