@@ -60,3 +60,20 @@ export function clusterNetworkFacts(cloud: "local" | "gcp" | "digitalocean"): Cl
     ? { networkPolicyEnforced: false, cloudMetadataServer: false }
     : { networkPolicyEnforced: true, cloudMetadataServer: true };
 }
+
+/** Capabilities the Pod Security Baseline standard lets a container add (the policy pack and the tests check against it). */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);

@@ -5,6 +5,7 @@
  */
 import { asArray, at, resourceRule, type HubfleetPolicy } from "../rule";
 import { HUB_RELEASE, isJupyterHubRelease } from "./hub-values";
+import { BASELINE_CAPABILITIES } from "../../components/pod-security";
 
 export const NAMESPACE = "kubernetes:core/v1:Namespace";
 const ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -20,23 +21,6 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
   "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
 };
-
-/** Capabilities the Baseline standard lets a container add. */
-const BASELINE_CAPABILITIES = new Set([
-  "AUDIT_WRITE",
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "MKNOD",
-  "NET_BIND_SERVICE",
-  "SETFCAP",
-  "SETGID",
-  "SETPCAP",
-  "SETUID",
-  "SYS_CHROOT",
-]);
 
 /** What in one container breaks the Baseline standard's privilege rules. */
 export function containerPrivileges(container: unknown): string[] {

@@ -5,6 +5,7 @@
  * running as non-root). Sysctls, AppArmor, SELinux and /proc mount types are not
  * checked: nothing hubfleet or the chart renders sets them.
  */
+import { BASELINE_CAPABILITIES } from "../../components/pod-security";
 
 type Dict = Record<string, unknown>;
 
@@ -25,21 +26,6 @@ export interface PodSpec {
   volumes?: Dict[];
 }
 
-const BASELINE_CAPABILITIES = new Set([
-  "AUDIT_WRITE",
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "MKNOD",
-  "NET_BIND_SERVICE",
-  "SETFCAP",
-  "SETGID",
-  "SETPCAP",
-  "SETUID",
-  "SYS_CHROOT",
-]);
 const RESTRICTED_VOLUME_TYPES = new Set([
   "configMap",
   "csi",
