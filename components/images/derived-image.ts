@@ -8,9 +8,9 @@
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { addedPackagesProblems, derivedDockerfile, derivedTag, type AddedPackages } from "./derived";
-import { IMAGES_DIR_IN_PROJECT, PLATFORM, registryCacheArgs } from "./image";
+import { IMAGES_DIR_IN_PROJECT, pushedImageArgs } from "./image";
 import { digestReference, pinnedReferenceProblems, type NotebookImageFace } from "./reference";
-import { buildCacheRef, imageRepository, type ImageRegistry } from "./registry";
+import { imageRepository, type ImageRegistry } from "./registry";
 
 /** The empty build context of derived images (its .dockerignore excludes everything). */
 export const DERIVED_CONTEXT = `${IMAGES_DIR_IN_PROJECT}/_derived`;
@@ -41,23 +41,18 @@ export class DerivedImage extends pulumi.ComponentResource implements NotebookIm
     this.dockerfile = pulumi.output(args.base).apply((base) => derivedDockerfile(base, args.packages));
     this.tag = this.dockerfile.apply(derivedTag);
     this.repository = args.registry.repository.apply((registry) => imageRepository(registry, args.imageName));
-    const cache = args.registry.buildCache
-      ? args.registry.repository.apply((registry) => registryCacheArgs(buildCacheRef(registry, args.imageName)))
-      : undefined;
-
     const image = new dockerbuild.Image(
       `${name}-build`,
-      {
-        context: { location: DERIVED_CONTEXT },
-        dockerfile: { inline: this.dockerfile },
-        platforms: [PLATFORM],
-        push: true,
-        tags: [pulumi.interpolate`${this.repository}:${this.tag}`],
+      pushedImageArgs({
+        imageName: args.imageName,
+        registry: args.registry,
+        repository: this.repository,
+        tag: this.tag,
+        context: DERIVED_CONTEXT,
+        dockerfile: this.dockerfile,
         labels: { "org.opencontainers.image.title": args.imageName },
-        ...(cache ? { cacheFrom: cache.apply((c) => c.cacheFrom), cacheTo: cache.apply((c) => c.cacheTo) } : {}),
-        ...(args.registry.login ? { registries: args.registry.login.apply((login) => [login]) } : {}),
-        buildOnPreview: args.buildOnPreview ?? false,
-      },
+        buildOnPreview: args.buildOnPreview,
+      }),
       { parent: this, dependsOn: args.registry.readyResources },
     );
 

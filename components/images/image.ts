@@ -72,6 +72,38 @@ export function registryCacheArgs(cacheRef: string): {
   };
 }
 
+/**
+ * What every pushed image's build takes: linux/amd64, pushed under its content tag to the
+ * tenant's registry, the registry as build cache where it can hold one, the provider's
+ * credentials, and no build during preview unless asked.
+ */
+export function pushedImageArgs(input: {
+  readonly imageName: string;
+  readonly registry: ImageRegistry;
+  readonly repository: pulumi.Output<string>;
+  readonly tag: pulumi.Input<string>;
+  readonly context: string;
+  readonly dockerfile?: pulumi.Output<string>;
+  readonly labels: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly buildOnPreview?: boolean;
+}): dockerbuild.ImageArgs {
+  const { registry, imageName } = input;
+  const cache = registry.buildCache
+    ? registry.repository.apply((repository) => registryCacheArgs(buildCacheRef(repository, imageName)))
+    : undefined;
+  return {
+    context: { location: input.context },
+    ...(input.dockerfile ? { dockerfile: { inline: input.dockerfile } } : {}),
+    platforms: [PLATFORM],
+    push: true,
+    tags: [pulumi.interpolate`${input.repository}:${input.tag}`],
+    labels: { ...input.labels },
+    ...(cache ? { cacheFrom: cache.apply((c) => c.cacheFrom), cacheTo: cache.apply((c) => c.cacheTo) } : {}),
+    ...(registry.login ? { registries: registry.login.apply((login) => [login]) } : {}),
+    buildOnPreview: input.buildOnPreview ?? false,
+  };
+}
+
 export interface NotebookImageArgs {
   /** A folder of `images/`: datascience, workshop. */
   readonly imageName: string;
@@ -96,22 +128,17 @@ export class NotebookImage extends pulumi.ComponentResource implements NotebookI
 
     this.tag = folderContentTag(path.join(IMAGES_DIR, args.imageName));
     this.repository = args.registry.repository.apply((registry) => imageRepository(registry, args.imageName));
-    const cache = args.registry.buildCache
-      ? args.registry.repository.apply((registry) => registryCacheArgs(buildCacheRef(registry, args.imageName)))
-      : undefined;
-
     const image = new dockerbuild.Image(
       `${name}-build`,
-      {
-        context: { location: `${IMAGES_DIR_IN_PROJECT}/${args.imageName}` },
-        platforms: [PLATFORM],
-        push: true,
-        tags: [pulumi.interpolate`${this.repository}:${this.tag}`],
+      pushedImageArgs({
+        imageName: args.imageName,
+        registry: args.registry,
+        repository: this.repository,
+        tag: this.tag,
+        context: `${IMAGES_DIR_IN_PROJECT}/${args.imageName}`,
         labels: { "org.opencontainers.image.title": args.imageName, "org.opencontainers.image.version": this.tag },
-        ...(cache ? { cacheFrom: cache.apply((c) => c.cacheFrom), cacheTo: cache.apply((c) => c.cacheTo) } : {}),
-        ...(args.registry.login ? { registries: args.registry.login.apply((login) => [login]) } : {}),
-        buildOnPreview: args.buildOnPreview ?? false,
-      },
+        buildOnPreview: args.buildOnPreview,
+      }),
       { parent: this, dependsOn: args.registry.readyResources },
     );
 
