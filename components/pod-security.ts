@@ -9,6 +9,7 @@
  * (`egressAllowRules.cloudMetadataServer: false`), so the init container can go
  * and every pod of the tenant namespace passes `restricted`.
  */
+import type { KubernetesTarget } from "./cluster/types";
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
@@ -50,15 +51,12 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
 }
 
 /**
- * The facts of the clusters hubfleet makes, by the cloud they run in: GKE runs
- * Dataplane V2 and DOKS runs Cilium, both enforcing NetworkPolicy, on cloud VMs with
- * a metadata server; a local cluster (kind, minikube, Docker Desktop) is assumed to
- * be a laptop, with neither.
+ * A cluster's network facts, read off its face: whether it enforces NetworkPolicy (GKE
+ * Dataplane V2, DOKS Cilium) and whether pods could reach a cloud metadata server (every
+ * cloud; a local cluster, kind or minikube, is assumed to be a laptop without one).
  */
-export function clusterNetworkFacts(cloud: "local" | "gcp" | "digitalocean"): ClusterNetworkFacts {
-  return cloud === "local"
-    ? { networkPolicyEnforced: false, cloudMetadataServer: false }
-    : { networkPolicyEnforced: true, cloudMetadataServer: true };
+export function clusterNetworkFacts(cluster: Pick<KubernetesTarget, "cloud" | "networkPolicyEnforced">): ClusterNetworkFacts {
+  return { networkPolicyEnforced: cluster.networkPolicyEnforced, cloudMetadataServer: cluster.cloud !== "local" };
 }
 
 /** Capabilities the Pod Security Baseline standard lets a container add (the policy pack and the tests check against it). */

@@ -13,7 +13,7 @@ import { NotebookImage } from "../components/images/image";
 import { NotebookImages } from "../components/images/notebook-images";
 import type { ImageRegistry } from "../components/images/registry";
 import { kubernetesLabels, ownerLabels } from "../components/naming";
-import { podSecurityLabels, tenantPodSecurity, type ClusterNetworkFacts } from "../components/pod-security";
+import { clusterNetworkFacts, podSecurityLabels, tenantPodSecurity } from "../components/pod-security";
 import { postgresUrl } from "../components/database/url";
 import { workshopDashboard } from "../components/services/dashboard";
 import { KnowledgeRepo } from "../components/services/knowledge-repo";
@@ -50,10 +50,7 @@ export class TenantEstate extends pulumi.ComponentResource {
     const tenant = plan.tenant;
     const base = estateContext(name, plan, this);
     this.cluster = build(clusterBuilders, plan.cluster, base);
-    const network: ClusterNetworkFacts = {
-      networkPolicyEnforced: this.cluster.networkPolicyEnforced,
-      cloudMetadataServer: this.cluster.cloud !== "local",
-    };
+    const network = clusterNetworkFacts(this.cluster);
 
     // The namespace needs only the cluster and its system pool; user pools finish alongside.
     const namespace = new k8s.core.v1.Namespace(

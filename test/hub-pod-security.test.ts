@@ -30,8 +30,8 @@ function tenantPlan(stack: string): TenantPlan {
   return planStack(rawConfigFromStackFile(fs.readFileSync(file, "utf8"))).tenant!;
 }
 
-const ENFORCED = clusterNetworkFacts("gcp");
-const LAPTOP = clusterNetworkFacts("local");
+const ENFORCED = clusterNetworkFacts({ cloud: "gcp", networkPolicyEnforced: true });
+const LAPTOP = clusterNetworkFacts({ cloud: "local", networkPolicyEnforced: false });
 /** No hubfleet cluster kind is like this; it shows what the chart's iptables block costs. */
 const CLOUD_WITHOUT_ENFORCER: ClusterNetworkFacts = { networkPolicyEnforced: false, cloudMetadataServer: true };
 
@@ -78,7 +78,7 @@ function imageRef(choice: ImageChoice): string {
 
 const STACKS: [string, ClusterNetworkFacts][] = [
   ["openhexa", ENFORCED],
-  ["pipalhub", clusterNetworkFacts("digitalocean")],
+  ["pipalhub", clusterNetworkFacts({ cloud: "digitalocean", networkPolicyEnforced: true })],
   ["habari-kisumu", ENFORCED],
   ["renku", ENFORCED],
   ["dev", LAPTOP],
@@ -123,7 +123,7 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
   });
 
   it("labels each tenant namespace with the level its pods pass", () => {
-    expect(podSecurityLabels(tenantPodSecurity(clusterNetworkFacts("gcp")))).toEqual({
+    expect(podSecurityLabels(tenantPodSecurity(clusterNetworkFacts({ cloud: "gcp", networkPolicyEnforced: true })))).toEqual({
       "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/enforce-version": "latest",
       "pod-security.kubernetes.io/warn": "restricted",
@@ -131,8 +131,8 @@ describe.skipIf(!helmPresent)("Pod Security of the hub release, rendered by helm
       "pod-security.kubernetes.io/audit": "restricted",
       "pod-security.kubernetes.io/audit-version": "latest",
     });
-    expect(tenantPodSecurity(clusterNetworkFacts("local"))).toBe("restricted");
-    expect(tenantPodSecurity(clusterNetworkFacts("digitalocean"))).toBe("restricted");
+    expect(tenantPodSecurity(clusterNetworkFacts({ cloud: "local", networkPolicyEnforced: false }))).toBe("restricted");
+    expect(tenantPodSecurity(clusterNetworkFacts({ cloud: "digitalocean", networkPolicyEnforced: true }))).toBe("restricted");
   });
 
   it("still gives the AWS web-identity token to notebooks of a keyless S3 tenant, as a projected volume", () => {
