@@ -14,7 +14,7 @@ import type { ImageRegistry } from "../../components/images/registry";
 import { GcpEndpoint } from "../../components/endpoint/gcp";
 import type { HubEndpoint } from "../../components/endpoint/types";
 import { GcpNetwork } from "../../components/network/gcp";
-import { formatProblem, type ClusterPlan, type EndpointPlan, type ProvidersPlan, type RegistryPlan } from "../plan";
+import { formatProblem, type ClusterPlan, type DatabasePlan, type EndpointPlan, type ProvidersPlan, type RegistryPlan } from "../plan";
 import { withRoute53Records } from "./aws";
 import type { ClusterStackFacts, EstateCluster, EstateContext, GcpClusterFacts, TenantContext } from "./types";
 
@@ -140,10 +140,7 @@ export function sharedClusterBuilder(part: SharedClusterPlan, context: EstateCon
   };
 }
 
-export function cloudSqlBuilder(
-  part: { args: Omit<ConstructorParameters<typeof CloudSqlPostgres>[1], "project" | "region" | "network" | "privateServicesAccess"> },
-  context: TenantContext,
-) {
+export function cloudSqlBuilder(part: Extract<DatabasePlan, { kind: "cloudsql" }>, context: TenantContext) {
   const { parent, cluster } = context;
   const facts = requireGcpFacts(cluster, "database.kind cloudsql", parent);
   return new CloudSqlPostgres(
